@@ -1,0 +1,65 @@
+"""Checks of the built book: every page of the table of contents is in the HTML,
+and the PDF exists and carries Hangul text.
+
+`make test` builds the book first and sets BOOK_BUILT=1, so these tests fail
+there if anything is missing; run alone without a build, they are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+PDF = ROOT / "_build" / "latex" / "book.pdf"
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("BOOK_BUILT") and not HTML.exists(),
+    reason="the book is not built; `make test` builds it first")
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def test_toc_lists_existing_sources():
+    for entry in toc_files():
+        matches = [p for p in (ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb")) if p.exists()]
+        assert len(matches) == 1, f"_toc.yml entry {entry!r} must match exactly one .md or .ipynb file"
+
+
+@pytest.mark.parametrize("entry", toc_files())
+def test_every_toc_page_is_in_the_html(entry):
+    page = HTML / f"{entry}.html"
+    assert page.exists(), f"{page.relative_to(ROOT)} missing from the HTML build"
+    assert "<h1" in page.read_text(encoding="utf-8"), f"{entry} has no title"
+
+
+def test_html_index_points_into_the_book():
+    assert (HTML / "index.html").exists()
+
+
+def test_pdf_exists_and_has_hangul():
+    assert PDF.exists(), "_build/latex/book.pdf missing: run `make book`"
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext (poppler-utils) is needed to read the PDF"
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(PDF), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for word in ("약한영웅", "웨이브", "티빙"):
+        assert word in text, f"Hangul word {word} not found in the PDF text"
+
+
+def test_latex_log_has_no_missing_characters():
+    log = PDF.with_suffix(".log")
+    assert log.exists()
+    assert "Missing character" not in log.read_text(encoding="utf-8", errors="replace")
