@@ -28,6 +28,13 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# cffconvert pins jsonschema 3, which jupyter-book's stack cannot share.
+TOOLS := .venv-tools
+$(TOOLS)/.installed: .ci/requirements-cffconvert.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet -r .ci/requirements-cffconvert.txt
+	touch $@
+
 system-deps:
 	bash .ci/system-deps
 
@@ -66,8 +73,8 @@ nbval: $(BIN)/.installed system-deps
 
 # Everything in one pytest run: unit tests, data-package checks, strict nbval
 # re-execution of every notebook, and checks of the built HTML and PDF.
-test: book
+test: book $(TOOLS)/.installed
 	BOOK_BUILT=1 $(BIN)/python -m pytest -n 2 --dist loadscope tests chapters $(NBVAL) -q
 
 clean:
-	rm -rf $(BUILD) $(VENV) *.egg-info
+	rm -rf $(BUILD) $(VENV) $(TOOLS) *.egg-info

@@ -1,0 +1,113 @@
+"""Citation records generated from ``CITATION.cff`` and ``_toc.yml``.
+
+``CITATION.cff`` is the one source of the book's title, authors, version and
+licence; the "How to cite" page prints BibTeX made here, so a change of
+version or title reaches every record at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK_KEY_PREFIX = "kcontent_platform_book"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    file: str  # as in _toc.yml, without extension
+    title: str
+
+
+def read_citation(root: Path = ROOT) -> dict:
+    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def authors_bibtex(citation: dict) -> str:
+    names = []
+    for author in citation["authors"]:
+        if "name" in author:  # an entity: braces keep BibTeX from splitting it
+            names.append("{" + author["name"] + "}")
+        else:
+            names.append(f"{author['family-names']}, {author['given-names']}")
+    return " and ".join(names)
+
+
+def page_title(path: Path) -> str:
+    """The first level-one heading of a Markdown page or notebook."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text(encoding="utf-8")
+    match = re.search(r"^# (.+)$", text, flags=re.MULTILINE)
+    if not match:
+        raise ValueError(f"{path.name} has no level-one heading")
+    return match.group(1).strip()
+
+
+def toc_chapters(root: Path = ROOT, caption: str = "Analysis") -> list[Chapter]:
+    """Chapters of the table-of-contents part named ``caption``, in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = []
+    for part in toc.get("parts", []):
+        if part.get("caption") != caption:
+            continue
+        for entry in part.get("chapters", []):
+            source = next(p for p in (root / f"{entry['file']}{ext}" for ext in (".ipynb", ".md")) if p.exists())
+            chapters.append(Chapter(entry["file"], page_title(source)))
+    return chapters
+
+
+def year_of(citation: dict) -> str:
+    return str(citation["date-released"])[:4]
+
+
+def book_key(citation: dict) -> str:
+    return f"{BOOK_KEY_PREFIX}_{year_of(citation)}"
+
+
+def chapter_key(citation: dict, chapter: Chapter) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", Path(chapter.file).name.lower()).strip("_")
+    return f"{book_key(citation)}_{slug}"
+
+
+def doi_note(citation: dict) -> str:
+    return f"DOI {citation['doi']}" if citation.get("doi") else "No DOI assigned yet"
+
+
+def book_bibtex(citation: dict) -> str:
+    return "\n".join([
+        f"@book{{{book_key(citation)},",
+        f"  author    = {{{authors_bibtex(citation)}}},",
+        f"  title     = {{{citation['title']}}},",
+        f"  year      = {{{year_of(citation)}}},",
+        f"  edition   = {{Version {citation['version']}}},",
+        f"  note      = {{Executable Jupyter Book. {doi_note(citation)}}}",
+        "}",
+    ])
+
+
+def chapter_bibtex(citation: dict, chapter: Chapter) -> str:
+    return "\n".join([
+        f"@incollection{{{chapter_key(citation, chapter)},",
+        f"  author    = {{{authors_bibtex(citation)}}},",
+        f"  title     = {{{chapter.title}}},",
+        f"  booktitle = {{{citation['title']}}},",
+        f"  year      = {{{year_of(citation)}}},",
+        f"  edition   = {{Version {citation['version']}}},",
+        f"  note      = {{Chapter {chapter.file}. {doi_note(citation)}}}",
+        "}",
+    ])
+
+
+def plain_citation(citation: dict) -> str:
+    authors = " and ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}"
+                           for a in citation["authors"])
+    return (f"{authors} ({year_of(citation)}). {citation['title']} "
+            f"(version {citation['version']}). Executable book. {doi_note(citation)}.")
