@@ -78,7 +78,7 @@ def runtime_to_minutes(value: object, where: str) -> object:
     if text == "":
         return pd.NA
     hours, sep, minutes = text.partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2 or int(minutes) > 59:
         raise DataValidationError(where, f"runtime {value!r} is not of the form H:MM (optionally marked '*')")
     return int(hours) * 60 + int(minutes)
 
@@ -134,7 +134,11 @@ def write_csv_atomically(frame: pd.DataFrame, target: Path) -> None:
     """Write to a temporary file first so a failure leaves no half-written table."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".partial")
-    frame.to_csv(partial, index=False, lineterminator="\n")
+    try:
+        frame.to_csv(partial, index=False, lineterminator="\n")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
 
 
