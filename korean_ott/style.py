@@ -33,12 +33,30 @@ FIGURE_DPI = 110
 def set_book_style() -> None:
     """Apply the book's seaborn theme; call once at the top of a chapter."""
     matplotlib.use("Agg")
+    enable_figure_display()
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE,
                   font=HANGUL_FONT if has_font(HANGUL_FONT) else "DejaVu Sans",
                   rc={"axes.unicode_minus": False, "figure.dpi": FIGURE_DPI,
                       "savefig.dpi": FIGURE_DPI, "figure.figsize": (7.5, 4.2),
                       "axes.titlesize": 12, "axes.titleweight": "bold",
                       "svg.hashsalt": "korean-ott", "pdf.fonttype": 42})
+
+
+def enable_figure_display() -> None:
+    """Let IPython show (and myst-nb glue) figures as PNG under the Agg backend.
+
+    Switching to Agg bypasses the inline backend, which is what registers the
+    PNG formatter; without it a glued figure is only its text repr. Outside
+    IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        select_figure_formats(shell, {"png"}, dpi=FIGURE_DPI)
 
 
 def has_font(name: str) -> bool:
