@@ -1,0 +1,266 @@
+"""Production statistics: the tidy industry series and the chapter's tests.
+
+The facts register (``data/facts.csv``) holds one sourced claim per row. This
+module picks the rows that form yearly series (drama counts, broadcast
+advertising, industry revenue, programme exports, per-episode costs) and
+stacks them into one tidy table, ``data/derived/industry_series.csv``, one row
+per series and year, each carrying the ``fact_id`` it rests on.
+
+Most values are the register's ``value`` column. A few rows state two years in
+one claim ("fell from 115 (2022) to 90 (2023)"); the earlier year's number is
+then read from the claim text with a fixed pattern, and the table records this
+in ``value_from`` ("claim"). Nothing is typed by hand: ``tests/test_production.py``
+regenerates the file byte for byte from the register and checks every value
+against its row.
+
+Run ``python -m korean_ott.production`` to rewrite the file, and add
+``--record-hash`` to store its checksum in ``data/datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from korean_ott.data import DATA_DIR, file_sha256
+
+SERIES_OUTPUT = Path("derived") / "industry_series.csv"
+RESOURCE_NAME = "industry_series"
+COLUMNS = ["series", "year", "period", "value", "unit", "approximate", "value_from",
+           "fact_id", "confidence"]
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """Where one point of a series comes from in the facts register.
+
+    ``pattern`` is ``None`` when the value is the row's ``value`` column;
+    otherwise a regular expression whose first group, matched in the row's
+    ``claim``, is the value. ``year`` overrides the row's ``as_of`` (needed
+    when the claim names two years).
+    """
+
+    series: str
+    fact_id: str
+    year: int | None = None
+    pattern: str | None = None
+    approximate: bool = False
+
+
+#: Every point of every series, in the order of the register.
+SERIES_POINTS: tuple[SeriesPoint, ...] = (
+    # The founding article's pair (low confidence: no other source has it).
+    SeriesPoint("seed_original_dramas", "F022", 2022, r"from (\d+) \(2022\)"),
+    SeriesPoint("seed_original_dramas", "F022", 2023),
+    # KCC/KISDI competition assessment, as reported by the Korean press.
+    SeriesPoint("kcc_korean_titles_foreign_ott", "F018", 2022),
+    SeriesPoint("kcc_korean_titles_foreign_ott", "F019", 2023),
+    SeriesPoint("kcc_dramas_supplied", "F020", 2023),
+    SeriesPoint("kcc_broadcaster_dramas", "F050", 2019),
+    SeriesPoint("kcc_broadcaster_dramas", "F051", 2023),
+    SeriesPoint("kcc_global_ott_dramas", "F052", 2019),
+    SeriesPoint("kcc_global_ott_dramas", "F053", 2023),
+    # KCC property-status series (the book's broadcast-advertising series).
+    SeriesPoint("broadcast_ad_revenue_kcc", "F062", 2019),
+    SeriesPoint("broadcast_ad_revenue_kcc", "F063", 2020),
+    SeriesPoint("broadcast_ad_revenue_kcc", "F064", 2021),
+    SeriesPoint("broadcast_ad_revenue_kcc", "F065", 2022),
+    SeriesPoint("broadcast_ad_revenue_kcc", "F066", 2023),
+    SeriesPoint("broadcast_ad_revenue_kcc", "F067", 2024),
+    # Other definitions of broadcast advertising (kept apart, never mixed in).
+    SeriesPoint("broadcast_ad_revenue_assessment", "F056", 2023),
+    SeriesPoint("broadcast_ad_spend_msit_kobaco", "F078", 2023),
+    SeriesPoint("broadcast_ad_revenue_survey", "F196", 2023),
+    SeriesPoint("broadcast_ad_revenue_kisdi_summary", "F198", 2020),
+    SeriesPoint("broadcasting_revenue_kcc", "F079", 2020),
+    SeriesPoint("broadcasting_revenue_kcc", "F080", 2021),
+    SeriesPoint("broadcasting_revenue_kcc", "F081", 2022),
+    SeriesPoint("broadcasting_revenue_kcc", "F082", 2023),
+    SeriesPoint("broadcasting_revenue_kcc", "F083", 2024),
+    SeriesPoint("broadcasting_revenue_survey", "F197", 2023),
+    SeriesPoint("programme_exports", "F088", 2020),
+    SeriesPoint("programme_exports", "F089", 2021),
+    SeriesPoint("programme_exports", "F090", 2022),
+    SeriesPoint("programme_exports", "F091", 2023),
+    SeriesPoint("tving_original_dramas", "F117", 2022, r"released (\d+) original dramas in 2022"),
+    SeriesPoint("tving_original_dramas", "F117", 2023),
+    # Per-episode costs are anecdotes about single titles, not a series.
+    SeriesPoint("production_cost_per_episode", "F163", 2021, approximate=True),
+    SeriesPoint("production_cost_per_episode", "F164", 2024),
+    SeriesPoint("production_cost_per_episode", "F165", 2024),
+    SeriesPoint("production_cost_per_episode", "F166", 2022),
+    # Drama producers' association (KODATV) counts.
+    SeriesPoint("kodatv_dramas_produced", "F169", 2020, approximate=True),
+    SeriesPoint("kodatv_dramas_produced", "F170", 2021),
+    SeriesPoint("kodatv_dramas_produced", "F171", 2022),
+    SeriesPoint("kodatv_dramas_produced", "F172", 2023),
+)
+
+
+def point_value(point: SeriesPoint, row: pd.Series) -> str:
+    """The point's value as text, exactly as the register writes it."""
+    if point.pattern is None:
+        return str(row["value"])
+    match = re.search(point.pattern, str(row["claim"]))
+    if match is None:
+        raise ValueError(f"facts register row {point.fact_id}: claim does not match {point.pattern!r}")
+    return match.group(1)
+
+
+def build_industry_series(facts: pd.DataFrame) -> pd.DataFrame:
+    """The tidy series table from the facts register (``id`` as a column or index)."""
+    register = facts.set_index("id", drop=False) if "id" in facts.columns else facts
+    rows = []
+    for point in SERIES_POINTS:
+        if point.fact_id not in register.index:
+            raise KeyError(f"no row {point.fact_id!r} in data/facts.csv")
+        row = register.loc[point.fact_id]
+        rows.append({
+            "series": point.series,
+            "year": point.year,
+            # A claim naming two years: the period is the year the pattern reads.
+            "period": str(point.year) if point.pattern else str(row["as_of"]),
+            "value": point_value(point, row),
+            "unit": str(row["unit"]),
+            "approximate": "true" if point.approximate else "false",
+            "value_from": "claim" if point.pattern else "value",
+            "fact_id": point.fact_id,
+            "confidence": str(row["confidence"]),
+        })
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.sort_values(["series", "year", "fact_id"], kind="stable").reset_index(drop=True)
+
+
+def industry_series_bytes(facts_path: Path) -> bytes:
+    """The CSV file's exact bytes, built from the register file at ``facts_path``."""
+    facts = pd.read_csv(facts_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    buffer = io.StringIO()
+    build_industry_series(facts).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_industry_series(data_dir: Path = DATA_DIR) -> Path:
+    target = Path(data_dir) / SERIES_OUTPUT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(industry_series_bytes(Path(data_dir) / "facts.csv"))
+    return target
+
+
+def record_hash(data_dir: Path = DATA_DIR) -> None:
+    """Store the file's sha256 and size in this resource only (read-modify-write)."""
+    descriptor_path = Path(data_dir) / "datapackage.json"
+    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    target = Path(data_dir) / SERIES_OUTPUT
+    for resource in package["resources"]:
+        if resource["name"] == RESOURCE_NAME:
+            resource["hash"] = f"sha256:{file_sha256(target)}"
+            resource["bytes"] = target.stat().st_size
+            break
+    else:
+        raise KeyError(f"no resource {RESOURCE_NAME!r} in data/datapackage.json")
+    descriptor_path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def series(table: pd.DataFrame, name: str) -> pd.Series:
+    """One series as values indexed by year (the table from ``load_resource``)."""
+    part = table[table["series"] == name].sort_values("year")
+    if part.empty:
+        raise KeyError(f"no series {name!r} in data/{SERIES_OUTPUT.as_posix()}")
+    return pd.Series(part["value"].to_numpy(dtype=float), index=part["year"].to_numpy(dtype=int), name=name)
+
+
+# --- arithmetic and tests ------------------------------------------------------
+
+def implied_base(level: float, change_percent: float) -> float:
+    """The earlier level implied by a later ``level`` and its stated change in percent."""
+    if change_percent <= -100:
+        raise ValueError("a change of -100% or less leaves no base")
+    return level / (1 + change_percent / 100)
+
+
+def poisson_rate_ratio(count_new: int, count_old: int, exposure_new: float = 1.0,
+                       exposure_old: float = 1.0, method: str = "score") -> dict:
+    """Rate ratio new/old of two Poisson counts, with test and 95% CI (statsmodels)."""
+    from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+
+    test = test_poisson_2indep(count_new, exposure_new, count_old, exposure_old,
+                               method=method, compare="ratio")
+    low, high = confint_poisson_2indep(count_new, exposure_new, count_old, exposure_old,
+                                       method=method, compare="ratio", alpha=0.05)
+    exact = test_poisson_2indep(count_new, exposure_new, count_old, exposure_old,
+                                method="exact-cond", compare="ratio")
+    return {"count_old": int(count_old), "count_new": int(count_new),
+            "rate_ratio": float(test.ratio), "ci_low": float(low), "ci_high": float(high),
+            "z": float(test.statistic), "p_value": float(test.pvalue),
+            "p_exact": float(exact.pvalue)}
+
+
+def largest_significant_count(count_old: int, method: str = "score", alpha: float = 0.05) -> int:
+    """The largest count below ``count_old`` that a Poisson test calls a significant fall.
+
+    With one year each, this is how far a count must drop before a single
+    year-on-year comparison can tell it from chance variation.
+    """
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    for count_new in range(count_old - 1, -1, -1):
+        test = test_poisson_2indep(count_new, 1, count_old, 1, method=method, compare="ratio")
+        if test.pvalue < alpha:
+            return count_new
+    raise ValueError(f"no count below {count_old} is significant at alpha={alpha}")
+
+
+def two_proportions(success_new: int, total_new: int, success_old: int, total_old: int) -> dict:
+    """Difference of two proportions (new minus old): z-test, Newcombe 95% CI, Cohen's h."""
+    from statsmodels.stats.proportion import (confint_proportions_2indep,
+                                              proportion_effectsize, proportions_ztest)
+
+    z, p = proportions_ztest([success_new, success_old], [total_new, total_old])
+    low, high = confint_proportions_2indep(success_new, total_new, success_old, total_old,
+                                           compare="diff", method="newcomb", alpha=0.05)
+    share_new, share_old = success_new / total_new, success_old / total_old
+    return {"share_old": share_old, "share_new": share_new, "difference": share_new - share_old,
+            "ci_low": float(low), "ci_high": float(high), "z": float(z), "p_value": float(p),
+            "cohens_h": float(proportion_effectsize(share_new, share_old))}
+
+
+def loglinear_trend(values: pd.Series) -> dict:
+    """OLS of log(value) on year: growth per year in percent with its 95% CI.
+
+    With n points the t-interval has n - 2 degrees of freedom, so four to six
+    points give wide intervals; the caller should say so.
+    """
+    import statsmodels.api as sm
+
+    years = np.asarray(values.index, dtype=float)
+    design = sm.add_constant(years - years.min())
+    fit = sm.OLS(np.log(values.to_numpy(dtype=float)), design).fit()
+    slope, (low, high) = fit.params[1], fit.conf_int(alpha=0.05)[1]
+    return {"n_points": int(len(values)), "df_resid": int(fit.df_resid),
+            "first_year": int(years.min()), "last_year": int(years.max()),
+            "pct_per_year": 100 * math.expm1(slope), "ci_low": 100 * math.expm1(low),
+            "ci_high": 100 * math.expm1(high), "p_value": float(fit.pvalues[1]),
+            "r_squared": float(fit.rsquared), "fit": fit}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record-hash", action="store_true",
+                        help="store the new checksum in data/datapackage.json")
+    args = parser.parse_args(argv)
+    target = write_industry_series()
+    if args.record_hash:
+        record_hash()
+    print(f"wrote data/{SERIES_OUTPUT.as_posix()} ({target.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
