@@ -51,6 +51,15 @@ def page_title(path: Path) -> str:
     return match.group(1).strip()
 
 
+def toc_pages(root: Path = ROOT) -> list[str]:
+    """Every page of the book in table-of-contents order, as written in _toc.yml."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [chapter["file"] for chapter in part.get("chapters", [])]
+    return pages
+
+
 def toc_chapters(root: Path = ROOT, caption: str = "Analysis") -> list[Chapter]:
     """Chapters of the table-of-contents part named ``caption``, in order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))

@@ -13,7 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
+
+from korean_ott.citation import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -25,11 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
+    return toc_pages(ROOT)
 
 
 def test_toc_lists_existing_sources():
