@@ -1,0 +1,50 @@
+"""Two narrow fixes to the HTML that Sphinx 7.4 and docutils 0.21 write.
+
+Both are found by ``tests/test_browser.py`` in a real browser; neither can be
+fixed from the book's Markdown.
+
+1. Duplicate inline scripts. Sphinx 7.4 registers an inline script added by an
+   extension after the builder starts (``app.add_js_file(None, body=...)``)
+   twice: once with the file name ``None`` and again, while preparing to write,
+   with the name ``''``; the two compare unequal, so the page carries both.
+   sphinx-thebe's ``const THEBE_JS_URL = ...`` then runs twice and the browser
+   raises "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared"
+   on every page. This keeps the first of each identical script.
+2. Bibliography roles. docutils 0.21 writes the citation list as
+   ``<div role="list">`` whose entries have the deprecated ARIA role
+   ``doc-biblioentry``, which is not a list item: axe-core reports the
+   critical violation ``aria-required-children`` on the bibliography page.
+   The entries become ``role="listitem"``, as the list role requires.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _script_key(script: Any) -> tuple:
+    attributes = getattr(script, "attributes", {}) or {}
+    return (getattr(script, "filename", script) or "", tuple(sorted(attributes.items())))
+
+
+def fix_page(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    scripts = context.get("script_files")
+    if scripts:
+        seen: set[tuple] = set()
+        unique = []
+        for script in scripts:
+            key = _script_key(script)
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        # A new list: the builder restores its own list after each page.
+        context["script_files"] = unique
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def setup(app) -> dict:
+    # Late priority: run after extensions that add page-specific scripts.
+    app.connect("html-page-context", fix_page, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
