@@ -1,7 +1,7 @@
-"""Two narrow fixes to the HTML that Sphinx 7.4 and docutils 0.21 write.
+"""Narrow fixes to what Sphinx 7.4, docutils 0.21 and myst-nb write.
 
-Both are found by ``tests/test_browser.py`` in a real browser; neither can be
-fixed from the book's Markdown.
+The first two are found by ``tests/test_browser.py`` in a real browser; neither
+can be fixed from the book's Markdown. The third is for the PDF.
 
 1. Duplicate inline scripts. Sphinx 7.4 registers an inline script added by an
    extension after the builder starts (``app.add_js_file(None, body=...)``)
@@ -15,11 +15,19 @@ fixed from the book's Markdown.
    ``doc-biblioentry``, which is not a list item: axe-core reports the
    critical violation ``aria-required-children`` on the bibliography page.
    The entries become ``role="listitem"``, as the list role requires.
+3. Hidden code in the PDF. In the HTML, cells tagged ``hide-input`` show their
+   code only on request; a PDF cannot fold, so LaTeX would print all of it.
+   For the LaTeX builder the input of such cells is dropped (their outputs
+   stay); readers who want the code have the notebooks.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from docutils import nodes
+
+HIDDEN_INPUT_TAGS = {"tag_hide-input", "tag_hide-cell"}
 
 
 def _script_key(script: Any) -> tuple:
@@ -44,7 +52,18 @@ def fix_page(app, pagename: str, templatename: str, context: dict, doctree) -> N
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def drop_hidden_input_from_pdf(app, doctree, docname: str) -> None:
+    if app.builder.format != "latex":
+        return
+    for cell in list(doctree.findall(nodes.container)):
+        if "cell" in cell["classes"] and HIDDEN_INPUT_TAGS & set(cell["classes"]):
+            for child in list(cell.children):
+                if "cell_input" in child.get("classes", []):
+                    cell.remove(child)
+
+
 def setup(app) -> dict:
     # Late priority: run after extensions that add page-specific scripts.
     app.connect("html-page-context", fix_page, priority=900)
+    app.connect("doctree-resolved", drop_hidden_input_from_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
