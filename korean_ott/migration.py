@@ -328,7 +328,7 @@ def survival_comparison(runs: pd.DataFrame) -> dict:
     curves, summary = {}, []
     for group, rows in eligible.groupby("group", sort=True):
         fit = SurvfuncRight(rows["weeks"].to_numpy(dtype=float), rows["left"].to_numpy(dtype=int))
-        low, high = median_ci(km_table(fit))
+        low, high = km_median_ci(km_table(fit))
         curves[group] = fit
         summary.append({"group": group, "titles": len(rows), "censored": int((~rows["left"]).sum()),
                         "median_weeks": float(fit.quantile(0.5)), "ci_low": low, "ci_high": high,
@@ -338,7 +338,7 @@ def survival_comparison(runs: pd.DataFrame) -> dict:
     return {"curves": curves, "summary": pd.DataFrame(summary), "chi2": float(chi2), "p_value": float(p_value)}
 
 
-def median_ci(table: pd.DataFrame) -> tuple[float, float]:
+def km_median_ci(table: pd.DataFrame) -> tuple[float, float]:
     """95% CI of the median survival time from the pointwise band of :func:`km_table`.
 
     The interval holds the times whose band contains one half (Brookmeyer and
