@@ -1,8 +1,10 @@
 """Rebuild the derived tables in ``data/derived/`` from the raw files.
 
-Run ``python -m korean_ott.derive`` to regenerate them. The output is
-byte-for-byte deterministic, and ``tests/test_derive.py`` checks that the
-committed files are exactly what this code produces from ``data/raw/``.
+Run ``python -m korean_ott.derive`` to regenerate all of them: the stacked
+engagement reports (built here) and the industry series (built by
+:mod:`korean_ott.production` from the facts register). The output is
+byte-for-byte deterministic, and the tests check that the committed files are
+exactly what this code produces.
 Write ``--record-hashes`` to store the new checksums in ``datapackage.json``
 after a deliberate change of the raw data.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from korean_ott.data import DATA_DIR, DataValidationError, display_path, file_sha256
+from korean_ott.production import SERIES_OUTPUT, industry_series_bytes
 
 ENGAGEMENT_DIR = Path("raw") / "netflix-engagement-reports"
 ENGAGEMENT_OUTPUT = Path("derived") / "netflix_engagement.csv"
@@ -130,16 +133,21 @@ def build_engagement(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.concat([read_engagement_sheet(s, data_dir) for s in ENGAGEMENT_SHEETS], ignore_index=True)
 
 
-def write_csv_atomically(frame: pd.DataFrame, target: Path) -> None:
-    """Write to a temporary file first so a failure leaves no half-written table."""
+def write_atomically(target: Path, write) -> None:
+    """Call ``write(path)`` on a temporary file, then move it into place, so a
+    failure leaves no half-written table (and no temporary file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(target.suffix + ".partial")
     try:
-        frame.to_csv(partial, index=False, lineterminator="\n")
+        write(partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     partial.replace(target)
+
+
+def write_csv_atomically(frame: pd.DataFrame, target: Path) -> None:
+    write_atomically(target, lambda path: frame.to_csv(path, index=False, lineterminator="\n"))
 
 
 def record_hashes(data_dir: Path = DATA_DIR) -> list[str]:
@@ -165,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     write_csv_atomically(build_engagement(), DATA_DIR / ENGAGEMENT_OUTPUT)
     print(f"wrote data/{ENGAGEMENT_OUTPUT.as_posix()}")
+    series = industry_series_bytes(DATA_DIR / "facts.csv")
+    write_atomically(DATA_DIR / SERIES_OUTPUT, lambda path: path.write_bytes(series))
+    print(f"wrote data/{SERIES_OUTPUT.as_posix()}")
     if args.record_hashes:
         print("checksums changed for:", ", ".join(record_hashes()) or "none")
     return 0

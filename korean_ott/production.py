@@ -13,15 +13,13 @@ in ``value_from`` ("claim"). Nothing is typed by hand: ``tests/test_production.p
 regenerates the file byte for byte from the register and checks every value
 against its row.
 
-Run ``python -m korean_ott.production`` to rewrite the file, and add
-``--record-hash`` to store its checksum in ``data/datapackage.json``.
+``python -m korean_ott.derive`` rewrites the file with the other derived
+tables; add ``--record-hashes`` to store its checksum in ``data/datapackage.json``.
 """
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -29,8 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from korean_ott.data import DATA_DIR, file_sha256
 
 SERIES_OUTPUT = Path("derived") / "industry_series.csv"
 RESOURCE_NAME = "industry_series"
@@ -147,28 +143,6 @@ def industry_series_bytes(facts_path: Path) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_industry_series(data_dir: Path = DATA_DIR) -> Path:
-    target = Path(data_dir) / SERIES_OUTPUT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(industry_series_bytes(Path(data_dir) / "facts.csv"))
-    return target
-
-
-def record_hash(data_dir: Path = DATA_DIR) -> None:
-    """Store the file's sha256 and size in this resource only (read-modify-write)."""
-    descriptor_path = Path(data_dir) / "datapackage.json"
-    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    target = Path(data_dir) / SERIES_OUTPUT
-    for resource in package["resources"]:
-        if resource["name"] == RESOURCE_NAME:
-            resource["hash"] = f"sha256:{file_sha256(target)}"
-            resource["bytes"] = target.stat().st_size
-            break
-    else:
-        raise KeyError(f"no resource {RESOURCE_NAME!r} in data/datapackage.json")
-    descriptor_path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def series(table: pd.DataFrame, name: str) -> pd.Series:
     """One series as values indexed by year (the table from ``load_resource``)."""
     part = table[table["series"] == name].sort_values("year")
@@ -249,18 +223,3 @@ def loglinear_trend(values: pd.Series) -> dict:
             "pct_per_year": 100 * math.expm1(slope), "ci_low": 100 * math.expm1(low),
             "ci_high": 100 * math.expm1(high), "p_value": float(fit.pvalues[1]),
             "r_squared": float(fit.rsquared), "fit": fit}
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--record-hash", action="store_true",
-                        help="store the new checksum in data/datapackage.json")
-    args = parser.parse_args(argv)
-    target = write_industry_series()
-    if args.record_hash:
-        record_hash()
-    print(f"wrote data/{SERIES_OUTPUT.as_posix()} ({target.stat().st_size} bytes)")
-
-
-if __name__ == "__main__":
-    main()
