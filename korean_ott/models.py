@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from korean_ott.stats import percent_change
 from korean_ott.titles import hangul_mask
 
 # --- View A: reinvestment feedback --------------------------------------------
@@ -480,7 +481,7 @@ def title_record(top10: pd.DataFrame, engagement: pd.DataFrame, season_title: st
 # --- The evidence both chapters use --------------------------------------------------
 
 def _pct(old: float, new: float) -> float:
-    return round((new - old) / old * 100, 1)
+    return round(percent_change(old, new), 1)
 
 
 def collect_evidence(data_dir=None) -> dict:
