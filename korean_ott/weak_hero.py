@@ -38,26 +38,6 @@ TIMELINE_EVENTS = (
 )
 
 
-class GlueText:
-    """A label whose plain-text form carries no quotes, for ``{glue:text}``.
-
-    myst-nb renders a glued ``str`` through its ``repr``, with quotes; this
-    wrapper's ``repr`` is the text itself. Use it for dates and titles only.
-    """
-
-    def __init__(self, text: str):
-        self.text = str(text)
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GlueText) and other.text == self.text
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-
 def date_text(value) -> str:
     """``2025-03-25`` -> ``"25 March 2025"`` (the book's date style)."""
     stamp = pd.Timestamp(value)
