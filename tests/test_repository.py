@@ -60,5 +60,13 @@ def test_notebook_has_no_error_or_stderr(notebook):
             assert output.get("name") != "stderr", f"{notebook.name} writes to stderr: {''.join(output['text'])[:200]}"
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_carries_no_execution_timestamps(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    stamped = [i for i, c in enumerate(cells) if "execution" in c.get("metadata", {})]
+    assert not stamped, (f"{notebook.name}: cells {stamped} carry execution timestamps in their metadata; "
+                         "strip metadata['execution'] after running nbconvert")
+
+
 def test_seed_article_is_unchanged():
     assert hashlib.sha256(SEED.read_bytes()).hexdigest() == SEED_SHA256
