@@ -223,3 +223,167 @@ def loglinear_trend(values: pd.Series) -> dict:
             "pct_per_year": 100 * math.expm1(slope), "ci_low": 100 * math.expm1(low),
             "ci_high": 100 * math.expm1(high), "p_value": float(fit.pvalues[1]),
             "r_squared": float(fit.rsquared), "fit": fit}
+
+
+# --- broadcast advertising: one description for the whole book ------------------
+
+#: The book's broadcast-advertising series (KCC broadcasting property status).
+ADVERTISING_SERIES = "broadcast_ad_revenue_kcc"
+#: First year of the later regime: mid-roll advertising on terrestrial TV was
+#: allowed from July 2021 (facts register row F064).
+ADVERTISING_BREAK_YEAR = 2021
+#: What the stance rests on, stated wherever the stance is.
+ADVERTISING_BASIS = "a description of the yearly figures, not a tested trend"
+
+
+def _yearly_values(values: pd.Series | pd.DataFrame, name: str = ADVERTISING_SERIES) -> pd.Series:
+    """Validated yearly values: consecutive integer years, positive finite values."""
+    if isinstance(values, pd.DataFrame):
+        values = series(values, name)
+    if len(values) < 2:
+        raise ValueError(f"series {name!r}: needs at least two years, got {len(values)}")
+    years = np.asarray(values.index)
+    if not np.issubdtype(years.dtype, np.integer):
+        raise ValueError(f"series {name!r}: years must be integers, got {years.dtype}")
+    if len(set(years.tolist())) != len(years):
+        raise ValueError(f"series {name!r}: a year appears twice")
+    values = values.sort_index()
+    gaps = np.diff(values.index.to_numpy())
+    if (gaps != 1).any():
+        raise ValueError(f"series {name!r}: years must be consecutive, got {values.index.tolist()}")
+    numbers = values.to_numpy(dtype=float)
+    bad = ~np.isfinite(numbers) | (numbers <= 0)
+    if bad.any():
+        year = int(values.index[bad.argmax()])
+        raise ValueError(f"series {name!r}, year {year}: value must be positive and finite, got {values[year]!r}")
+    return pd.Series(numbers, index=values.index.astype(int), name=name)
+
+
+def cagr_percent(first: float, last: float, years: int) -> float:
+    """Compound yearly change in percent from ``first`` to ``last`` over ``years`` years."""
+    if years < 1:
+        raise ValueError(f"a compound rate needs at least one year, got {years}")
+    if first <= 0 or last <= 0:
+        raise ValueError(f"a compound rate needs positive levels, got {first} and {last}")
+    return float(100 * ((last / first) ** (1 / years) - 1))
+
+
+def advertising_by_regime(values: pd.Series | pd.DataFrame,
+                          break_year: int = ADVERTISING_BREAK_YEAR) -> pd.DataFrame:
+    """The advertising series described by regime: years before ``break_year`` and from it on.
+
+    ``values`` is the industry-series table (the KCC series is taken from it)
+    or a series of values indexed by consecutive years. Each regime needs at
+    least two years. One row per regime, in time order, with its years, mean
+    level, first, peak and last values, the change from first to last year in
+    percent, the compound yearly change (CAGR) in percent, the peak year and the
+    change from the peak to the regime's last year in percent.
+    """
+    ads = _yearly_values(values)
+    parts = {"before": ads[ads.index < break_year], "after": ads[ads.index >= break_year]}
+    rows = []
+    for regime, part in parts.items():
+        if len(part) < 2:
+            raise ValueError(f"break year {break_year}: the regime {regime!r} has {len(part)} year(s) "
+                             f"of {ads.index.min()}-{ads.index.max()}; each regime needs at least two")
+        first_year, last_year = int(part.index[0]), int(part.index[-1])
+        peak_year = int(part.idxmax())
+        rows.append({
+            "regime": regime, "first_year": first_year, "last_year": last_year, "n_years": len(part),
+            "mean": float(part.mean()), "first": float(part.iloc[0]), "peak": float(part.max()),
+            "last": float(part.iloc[-1]),
+            "change_pct": float(100 * (part.iloc[-1] / part.iloc[0] - 1)),
+            "cagr_pct": cagr_percent(part.iloc[0], part.iloc[-1], last_year - first_year),
+            "peak_year": peak_year,
+            "change_since_peak_pct": float(100 * (part.iloc[-1] / part.max() - 1)),
+        })
+    return pd.DataFrame(rows)
+
+
+def advertising_stance(values: pd.Series | pd.DataFrame,
+                       break_year: int = ADVERTISING_BREAK_YEAR) -> dict:
+    """The book's one stance on broadcast advertising, and the numbers behind it.
+
+    Rule, applied to the later regime (years from ``break_year`` on) and written
+    down before looking at which case holds:
+
+    - if the regime's highest year is its last year, the stance is
+      ``"at its highest level since the break"``;
+    - otherwise, if every year-on-year change after the peak is a fall, the
+      stance is ``"fell in every year after its peak"``, and it adds
+      ``", to the lowest level in the series"`` when the last year is the lowest
+      of the whole series;
+    - otherwise (falls and rises after the peak) the stance is
+      ``"below its peak, with rises and falls since"``.
+
+    The stance describes the recorded figures. With a handful of annual values
+    and a regulatory break it is not a trend test and claims none
+    (:data:`ADVERTISING_BASIS`). Returned keys: ``stance``, ``basis``,
+    ``break_year``, ``first_year``, ``last_year``, ``n_years``, ``peak_year``,
+    ``peak_value``, ``last_value``, ``first_value``, ``n_years_after_peak``,
+    ``n_falls_after_peak``, ``change_since_peak_pct``, ``cagr_since_peak_pct``,
+    ``change_whole_pct`` and ``cagr_whole_pct`` (first to last year of the series),
+    ``last_is_lowest``, and ``regimes`` (the table of :func:`advertising_by_regime`).
+    """
+    ads = _yearly_values(values)
+    regimes = advertising_by_regime(ads, break_year)
+    after = ads[ads.index >= break_year]
+    peak_year = int(after.idxmax())
+    since_peak = after[after.index >= peak_year]
+    steps = np.diff(since_peak.to_numpy())
+    last_is_lowest = bool(ads.iloc[-1] == ads.min() and (ads == ads.min()).sum() == 1)
+    if peak_year == int(after.index[-1]):
+        stance = "at its highest level since the break"
+    elif (steps < 0).all():
+        stance = "fell in every year after its peak"
+        if last_is_lowest:
+            stance += ", to the lowest level in the series"
+    else:
+        stance = "below its peak, with rises and falls since"
+    first_year, last_year = int(ads.index[0]), int(ads.index[-1])
+    years_after_peak = last_year - peak_year
+    return {
+        "stance": stance, "basis": ADVERTISING_BASIS, "break_year": int(break_year),
+        "first_year": first_year, "last_year": last_year, "n_years": int(len(ads)),
+        "first_value": float(ads.iloc[0]), "peak_year": peak_year, "peak_value": float(after.max()),
+        "last_value": float(ads.iloc[-1]), "n_years_after_peak": int(years_after_peak),
+        "n_falls_after_peak": int((steps < 0).sum()),
+        "change_since_peak_pct": float(100 * (ads.iloc[-1] / after.max() - 1)),
+        "cagr_since_peak_pct": (cagr_percent(after.max(), ads.iloc[-1], years_after_peak)
+                                if years_after_peak else 0.0),
+        "change_whole_pct": float(100 * (ads.iloc[-1] / ads.iloc[0] - 1)),
+        "cagr_whole_pct": cagr_percent(ads.iloc[0], ads.iloc[-1], last_year - first_year),
+        "last_is_lowest": last_is_lowest, "regimes": regimes,
+    }
+
+
+#: ``ev_`` keys glued by :func:`glue_advertising`: key suffix -> (stance field, decimals or None for text).
+ADVERTISING_GLUE = {
+    "stance": ("stance", None), "basis": ("basis", None),
+    "break_year": ("break_year", 0), "first_year": ("first_year", 0), "last_year": ("last_year", 0),
+    "n_years": ("n_years", 0), "peak_year": ("peak_year", 0),
+    "first_value": ("first_value", 4), "peak_value": ("peak_value", 4), "last_value": ("last_value", 4),
+    "n_years_after_peak": ("n_years_after_peak", 0), "n_falls_after_peak": ("n_falls_after_peak", 0),
+    "change_since_peak_pct": ("change_since_peak_pct", 1), "cagr_since_peak_pct": ("cagr_since_peak_pct", 1),
+    "change_whole_pct": ("change_whole_pct", 1), "cagr_whole_pct": ("cagr_whole_pct", 1),
+}
+
+
+def glue_advertising(stance: dict) -> dict:
+    """Glue the stance under ``ev_ads_<field>`` keys; return ``{key: glued value}``.
+
+    Every page that states the advertising stance calls this with the result of
+    :func:`advertising_stance`, so all pages glue identical values. Levels are in
+    trillion KRW at four decimals (as the register gives them), percentages at one.
+    """
+    from korean_ott.glue import glue_number, glue_text
+
+    missing = [field for field, _ in ADVERTISING_GLUE.values() if field not in stance]
+    if missing:
+        raise ValueError(f"advertising stance lacks {', '.join(missing)}; build it with advertising_stance()")
+    glued = {}
+    for suffix, (field, digits) in ADVERTISING_GLUE.items():
+        key = f"ev_ads_{suffix}"
+        glued[key] = (glue_text(key, stance[field]) if digits is None
+                      else glue_number(key, stance[field], digits))
+    return glued

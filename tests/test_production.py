@@ -111,3 +111,99 @@ def test_largest_significant_count():
     assert test_poisson_2indep(count + 1, 1, 115, 1, method="score", compare="ratio").pvalue >= 0.05
     with pytest.raises(ValueError):
         production.largest_significant_count(1)
+
+
+# --- broadcast advertising by regime -------------------------------------------
+
+def ads(values, first_year=2019):
+    return pd.Series(values, index=range(first_year, first_year + len(values)), dtype=float)
+
+
+# Worked by hand: before 2021: 100 -> 90 (-10 %); from 2021: 125 -> 100 -> 80,
+# a fall in both years, (80 / 125) ** (1 / 2) = 0.8, so -20 % a year and -36 % in all;
+# 80 is the lowest of the whole series; 100 -> 80 over four years is 0.8 ** 0.25.
+FALLING = ads([100, 90, 125, 100, 80])
+
+
+def test_advertising_by_regime_hand_worked():
+    table = production.advertising_by_regime(FALLING, 2021)
+    before, after = table.iloc[0], table.iloc[1]
+    assert list(table["regime"]) == ["before", "after"]
+    assert (before["first_year"], before["last_year"], before["n_years"]) == (2019, 2020, 2)
+    assert before["mean"] == pytest.approx(95)
+    assert before["change_pct"] == pytest.approx(-10) and before["cagr_pct"] == pytest.approx(-10)
+    assert (after["first_year"], after["last_year"], after["n_years"]) == (2021, 2023, 3)
+    assert after["mean"] == pytest.approx(305 / 3)
+    assert after["peak_year"] == 2021 and after["peak"] == 125
+    assert after["change_pct"] == pytest.approx(-36)
+    assert after["cagr_pct"] == pytest.approx(-20)
+    assert after["change_since_peak_pct"] == pytest.approx(-36)
+
+
+def test_advertising_stance_hand_worked():
+    stance = production.advertising_stance(FALLING, 2021)
+    assert stance["stance"] == "fell in every year after its peak, to the lowest level in the series"
+    assert stance["basis"] == production.ADVERTISING_BASIS
+    assert (stance["peak_year"], stance["peak_value"], stance["last_value"]) == (2021, 125, 80)
+    assert (stance["n_years_after_peak"], stance["n_falls_after_peak"]) == (2, 2)
+    assert stance["change_since_peak_pct"] == pytest.approx(-36)
+    assert stance["cagr_since_peak_pct"] == pytest.approx(-20)
+    assert stance["change_whole_pct"] == pytest.approx(-20)
+    assert stance["cagr_whole_pct"] == pytest.approx(100 * (0.8 ** 0.25 - 1))
+    assert (stance["first_year"], stance["last_year"], stance["n_years"]) == (2019, 2023, 5)
+    assert stance["last_is_lowest"] is True
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([100, 70, 125, 100, 80], "fell in every year after its peak"),  # 70 stays the lowest
+    ([100, 90, 125, 100, 110], "below its peak, with rises and falls since"),
+    ([100, 90, 100, 110, 130], "at its highest level since the break"),
+    ([100, 90, 125, 100, 90], "fell in every year after its peak"),  # ties the lowest: not "the lowest"
+])
+def test_advertising_stance_rule_cases(values, expected):
+    assert production.advertising_stance(ads(values), 2021)["stance"] == expected
+
+
+def test_advertising_stance_on_the_book_series():
+    table = data.load_resource(production.RESOURCE_NAME)
+    stance = production.advertising_stance(table)
+    kcc = production.series(table, production.ADVERTISING_SERIES)
+    assert stance["peak_year"] == int(kcc[kcc.index >= 2021].idxmax())
+    assert stance["change_since_peak_pct"] == pytest.approx(100 * (kcc.iloc[-1] / stance["peak_value"] - 1))
+    assert stance["n_years"] == len(kcc)
+
+
+@pytest.mark.parametrize("values, break_year, message", [
+    (pd.Series([1.0, 2.0, 3.0, 4.0], index=[2019, 2020, 2022, 2023]), 2021, "consecutive"),
+    (ads([1.0, -2.0, 3.0, 4.0]), 2021, "year 2020"),
+    (ads([1.0, float("nan"), 3.0, 4.0]), 2021, "positive and finite"),
+    (ads([1.0, 2.0, 3.0, 4.0]), 2020, "each regime needs at least two"),
+    (ads([1.0, 2.0, 3.0, 4.0]), 2022, "each regime needs at least two"),
+    (ads([1.0]), 2021, "at least two years"),
+    (pd.Series([1.0, 2.0, 3.0], index=[2019, 2019, 2020]), 2020, "twice"),
+])
+def test_advertising_bad_input(values, break_year, message):
+    with pytest.raises(ValueError, match=message):
+        production.advertising_stance(values, break_year)
+
+
+def test_cagr_percent():
+    assert production.cagr_percent(100, 121, 2) == pytest.approx(10)
+    with pytest.raises(ValueError):
+        production.cagr_percent(100, 121, 0)
+    with pytest.raises(ValueError):
+        production.cagr_percent(0, 121, 2)
+
+
+def test_glue_advertising_glues_every_key(monkeypatch):
+    glued = {}
+    import myst_nb
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    result = production.glue_advertising(production.advertising_stance(FALLING, 2021))
+    assert result == glued
+    assert set(glued) == {f"ev_ads_{suffix}" for suffix in production.ADVERTISING_GLUE}
+    assert glued["ev_ads_stance"] == "fell in every year after its peak, to the lowest level in the series"
+    assert glued["ev_ads_change_since_peak_pct"] == -36.0
+    assert glued["ev_ads_peak_year"] == 2021 and glued["ev_ads_last_value"] == 80.0
+    with pytest.raises(ValueError, match="peak_year"):
+        production.glue_advertising({"stance": "x", "basis": "y"})
