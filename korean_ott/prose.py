@@ -16,6 +16,7 @@ appendix:
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,3 +217,25 @@ def typed_numbers_in(place: str, text: str) -> list[TypedNumber]:
 def typed_numbers(path: Path) -> list[TypedNumber]:
     """Numbers typed by hand in a page's Markdown (every Markdown cell of a notebook)."""
     return [number for place, text in markdown_sources(path) for number in typed_numbers_in(place, text)]
+
+
+# --- reading time ---------------------------------------------------------------
+
+#: A reader of an academic text with tables and figures: a conservative pace.
+WORDS_PER_MINUTE = 180
+
+
+def prose_words(path: Path) -> int:
+    """Words of a page's Markdown, without code blocks, markup and glue references."""
+    words = 0
+    for _place, text in markdown_sources(path):
+        for pattern, _why in NOT_PROSE[:2]:
+            text = blank(text, pattern, re.MULTILINE | re.DOTALL)
+        words += len(re.findall(r"[^\W\d_][\w'’-]*", text))
+    return words
+
+
+def reading_minutes(path: Path, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Minutes to read a page's prose, rounded up to five (figures and tables take time too)."""
+    minutes = prose_words(path) / words_per_minute
+    return max(5, 5 * math.ceil(minutes / 5))

@@ -84,3 +84,13 @@ def test_conventions_and_computed_numbers_are_not_typed(text):
 ])
 def test_typed_numbers_are_found(text, numbers):
     assert [n.number for n in prose.typed_numbers_in("p", text)] == numbers
+
+
+def test_reading_time_counts_prose_words_only(tmp_path):
+    text = "word " * 900 + "\n```python\n" + "code " * 5000 + "\n```\n"
+    page = tmp_path / "p.md"
+    page.write_text(text)
+    assert prose.prose_words(page) == 900
+    assert prose.reading_minutes(page, words_per_minute=180) == 5
+    page.write_text("word " * 1000)
+    assert prose.reading_minutes(page, words_per_minute=180) == 10
