@@ -387,3 +387,123 @@ def glue_advertising(stance: dict) -> dict:
         glued[key] = (glue_text(key, stance[field]) if digits is None
                       else glue_number(key, stance[field], digits))
     return glued
+
+
+# --- counts as a process: dispersion, and what it does to a comparison ----------
+
+def poisson_dispersion(counts: pd.Series, trend: bool = True) -> dict:
+    """Dispersion of yearly counts around a Poisson model: Pearson chi-square / residual df.
+
+    The counts are a census; the model treats each year's count as one draw of
+    a production process whose rate is constant (``trend=False``) or changes by
+    a constant factor a year (``trend=True``, a log-linear Poisson GLM). A
+    dispersion of 1 is Poisson variation; above 1 the counts vary more than
+    Poisson from year to year. The 95% interval is the chi-square interval
+    ``X2 / chi2(0.975, df)`` to ``X2 / chi2(0.025, df)``, which with a few
+    degrees of freedom is very wide.
+    """
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    values = counts.to_numpy(dtype=float)
+    if not np.isfinite(values).all() or (values < 0).any() or (values != np.round(values)).any():
+        raise ValueError(f"series {counts.name!r}: counts must be whole numbers of 0 or more, got {values.tolist()}")
+    years = np.asarray(counts.index, dtype=float)
+    design = np.ones((len(values), 1))
+    if trend:
+        design = sm.add_constant(years - years.min())
+    df = len(values) - design.shape[1]
+    if df < 1:
+        raise ValueError(f"series {counts.name!r}: {len(values)} points leave no degree of freedom "
+                         f"for the dispersion ({'trend' if trend else 'constant'} model)")
+    fit = sm.GLM(values, design, family=sm.families.Poisson()).fit()
+    x2 = float(fit.pearson_chi2)
+    return {"n_points": int(len(values)), "df": int(df), "pearson_chi2": x2, "dispersion": x2 / df,
+            "ci_low": float(x2 / chi2.ppf(0.975, df)), "ci_high": float(x2 / chi2.ppf(0.025, df))}
+
+
+def rate_ratio_with_dispersion(count_new: int, count_old: int, dispersion: float = 1.0) -> dict:
+    """Rate ratio new/old with a Wald 95% interval on the log scale, widened for dispersion.
+
+    The standard error of the log ratio is ``sqrt(dispersion * (1/new + 1/old))``
+    (quasi-Poisson). Also returned: the interval as percent changes, the
+    two-sided p-value, and ``tipping_dispersion``, the largest dispersion at
+    which the interval still excludes 1.
+    """
+    from scipy.stats import norm
+
+    if count_new <= 0 or count_old <= 0:
+        raise ValueError(f"both counts must be positive for a log rate ratio, got {count_new} and {count_old}")
+    if not dispersion > 0:
+        raise ValueError(f"dispersion must be positive, got {dispersion}")
+    log_ratio = math.log(count_new / count_old)
+    se_poisson = math.sqrt(1 / count_new + 1 / count_old)
+    se = math.sqrt(dispersion) * se_poisson
+    z = norm.ppf(0.975)
+    low, high = math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
+    return {"dispersion": float(dispersion), "rate_ratio": count_new / count_old,
+            "ci_low": low, "ci_high": high,
+            "change_low_pct": 100 * (low - 1), "change_high_pct": 100 * (high - 1),
+            "p_value": float(2 * norm.sf(abs(log_ratio) / se)),
+            "tipping_dispersion": float((log_ratio / (z * se_poisson)) ** 2)}
+
+
+def adjust_pvalues(p_values: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+    """Holm and Bonferroni adjusted p-values beside the raw ones (index kept).
+
+    Adds whether each test survives each adjustment at ``alpha``.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    raw = pd.Series(p_values, dtype=float)
+    if raw.empty:
+        raise ValueError("no p-values to adjust")
+    bad = raw[~raw.between(0, 1)]
+    if not bad.empty:
+        raise ValueError(f"p-value of {bad.index[0]!r} is not between 0 and 1: {bad.iloc[0]!r}")
+    table = pd.DataFrame({"p": raw})
+    for method, name in (("holm", "holm"), ("bonferroni", "bonferroni")):
+        reject, adjusted, _, _ = multipletests(raw.to_numpy(), alpha=alpha, method=method)
+        table[f"p_{name}"] = adjusted
+        table[f"survives_{name}"] = reject
+    table["survives_raw"] = raw < alpha
+    return table
+
+
+# --- the founding article's drama count ----------------------------------------
+
+SEED_SERIES = "seed_original_dramas"
+
+
+def seed_count_claim(table: pd.DataFrame) -> dict:
+    """The founding article's drama counts and whether another source confirms them.
+
+    The status is ``"confirmed"`` when another series of the table gives the
+    same two values for the same two years, and ``"unconfirmed"`` otherwise.
+    """
+    seed = series(table, SEED_SERIES)
+    if len(seed) != 2:
+        raise ValueError(f"series {SEED_SERIES!r}: expected two years, got {seed.index.tolist()}")
+    (first_year, first), (last_year, last) = seed.items()
+    confirming = []
+    for name in sorted(set(table["series"]) - {SEED_SERIES}):
+        other = series(table, name)
+        if {first_year, last_year} <= set(other.index) and (other[first_year], other[last_year]) == (first, last):
+            confirming.append(name)
+    return {"first_year": int(first_year), "last_year": int(last_year), "first": int(first), "last": int(last),
+            "change_pct": float(100 * (last / first - 1)),
+            "status": "confirmed" if confirming else "unconfirmed", "confirmed_by": confirming}
+
+
+def glue_seed_count(claim: dict) -> dict:
+    """Glue the article's counts under ``ev_seed_*`` keys; return ``{key: glued value}``."""
+    from korean_ott.glue import glue_number, glue_text
+
+    return {
+        "ev_seed_count_status": glue_text("ev_seed_count_status", claim["status"]),
+        "ev_seed_first_year": glue_number("ev_seed_first_year", claim["first_year"]),
+        "ev_seed_last_year": glue_number("ev_seed_last_year", claim["last_year"]),
+        "ev_seed_first": glue_number("ev_seed_first", claim["first"]),
+        "ev_seed_last": glue_number("ev_seed_last", claim["last"]),
+        "ev_seed_change_pct": glue_number("ev_seed_change_pct", claim["change_pct"], 1),
+    }

@@ -207,3 +207,91 @@ def test_glue_advertising_glues_every_key(monkeypatch):
     assert glued["ev_ads_peak_year"] == 2021 and glued["ev_ads_last_value"] == 80.0
     with pytest.raises(ValueError, match="peak_year"):
         production.glue_advertising({"stance": "x", "basis": "y"})
+
+
+# --- dispersion, quasi-Poisson comparisons, multiple testing, the seed count -----
+
+def test_poisson_dispersion_constant_hand_worked():
+    # Mean 120; squared deviations 400 + 16 + 441 + 9 = 866; X2 = 866 / 120 on 3 df.
+    counts = pd.Series([100, 116, 141, 123], index=range(2020, 2024), name="c")
+    result = production.poisson_dispersion(counts, trend=False)
+    assert result["df"] == 3 and result["n_points"] == 4
+    assert result["pearson_chi2"] == pytest.approx(866 / 120)
+    assert result["dispersion"] == pytest.approx(866 / 360)
+    assert result["ci_low"] < result["dispersion"] < result["ci_high"]
+
+
+@pytest.mark.filterwarnings("ignore:Perfect separation")
+def test_poisson_dispersion_trend_fits_exact_growth():
+    counts = pd.Series([100, 200, 400], index=range(2021, 2024), name="c")
+    result = production.poisson_dispersion(counts, trend=True)
+    assert result["df"] == 1
+    assert result["dispersion"] == pytest.approx(0, abs=1e-8)
+
+
+@pytest.mark.parametrize("values, trend, message", [
+    ([10, -1, 12], False, "whole numbers"),
+    ([10, 11.5, 12], False, "whole numbers"),
+    ([10, 12], True, "no degree of freedom"),
+])
+def test_poisson_dispersion_bad_input(values, trend, message):
+    with pytest.raises(ValueError, match=message):
+        production.poisson_dispersion(pd.Series(values, index=range(2020, 2020 + len(values)), name="c"), trend)
+
+
+def test_rate_ratio_with_dispersion_hand_worked():
+    same = production.rate_ratio_with_dispersion(100, 100)
+    assert same["rate_ratio"] == 1 and same["p_value"] == pytest.approx(1)
+    # 81 / 100: log ratio -0.2107, s.e. sqrt(1/81 + 1/100) = 0.14949.
+    one = production.rate_ratio_with_dispersion(81, 100)
+    se = math.sqrt(1 / 81 + 1 / 100)
+    assert one["ci_low"] == pytest.approx(math.exp(math.log(0.81) - 1.959964 * se), rel=1e-6)
+    assert one["change_high_pct"] == pytest.approx(100 * (one["ci_high"] - 1))
+    # Dispersion 4 doubles the half-width on the log scale.
+    four = production.rate_ratio_with_dispersion(81, 100, 4)
+    assert math.log(four["ci_high"] / four["rate_ratio"]) == pytest.approx(2 * math.log(one["ci_high"] / 0.81))
+    # At the tipping dispersion the interval just reaches 1.
+    tip = production.rate_ratio_with_dispersion(77, 109)["tipping_dispersion"]
+    assert production.rate_ratio_with_dispersion(77, 109, tip)["ci_high"] == pytest.approx(1)
+    assert production.rate_ratio_with_dispersion(77, 109, tip)["p_value"] == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize("new, old, dispersion", [(0, 10, 1), (10, 0, 1), (10, 10, 0), (10, 10, -1)])
+def test_rate_ratio_with_dispersion_bad_input(new, old, dispersion):
+    with pytest.raises(ValueError):
+        production.rate_ratio_with_dispersion(new, old, dispersion)
+
+
+def test_adjust_pvalues_hand_worked():
+    # Holm: sorted 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 -> kept monotone at 0.06.
+    table = production.adjust_pvalues(pd.Series({"a": 0.01, "b": 0.04, "c": 0.03}))
+    assert table["p_holm"].tolist() == pytest.approx([0.03, 0.06, 0.06])
+    assert table["p_bonferroni"].tolist() == pytest.approx([0.03, 0.12, 0.09])
+    assert table["survives_holm"].tolist() == [True, False, False]
+    assert table["survives_raw"].tolist() == [True, True, True]
+    with pytest.raises(ValueError, match="'b'"):
+        production.adjust_pvalues(pd.Series({"a": 0.01, "b": 1.5}))
+    with pytest.raises(ValueError):
+        production.adjust_pvalues(pd.Series(dtype=float))
+
+
+def test_seed_count_claim_on_the_register():
+    claim = production.seed_count_claim(data.load_resource(production.RESOURCE_NAME))
+    assert (claim["first_year"], claim["last_year"], claim["first"], claim["last"]) == (2022, 2023, 115, 90)
+    assert claim["change_pct"] == pytest.approx(-25 / 115 * 100)
+    assert claim["status"] == "unconfirmed" and claim["confirmed_by"] == []
+
+
+def test_seed_count_claim_confirmed_by_another_series(monkeypatch):
+    rows = [("seed_original_dramas", 2022, 115.0), ("seed_original_dramas", 2023, 90.0),
+            ("other", 2022, 115.0), ("other", 2023, 90.0), ("third", 2023, 90.0)]
+    table = pd.DataFrame(rows, columns=["series", "year", "value"])
+    claim = production.seed_count_claim(table)
+    assert claim["status"] == "confirmed" and claim["confirmed_by"] == ["other"]
+    glued = {}
+    import myst_nb
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    production.glue_seed_count(claim)
+    assert glued["ev_seed_count_status"] == "confirmed" and glued["ev_seed_change_pct"] == -21.7
+    with pytest.raises(ValueError, match="two years"):
+        production.seed_count_claim(table[table["year"] == 2023].reset_index(drop=True))
