@@ -193,7 +193,11 @@ def largest_significant_count(count_old: int, method: str = "score", alpha: floa
 
 
 def two_proportions(success_new: int, total_new: int, success_old: int, total_old: int) -> dict:
-    """Difference of two proportions (new minus old): z-test, Newcombe 95% CI, Cohen's h."""
+    """Difference of two proportions (new minus old): z-test, Newcombe 95% CI, Cohen's h.
+
+    ``tipping_dispersion`` is the largest over-dispersion factor (variance over
+    binomial variance) at which the z-test would still reject at the 5% level.
+    """
     from statsmodels.stats.proportion import (confint_proportions_2indep,
                                               proportion_effectsize, proportions_ztest)
 
@@ -203,7 +207,9 @@ def two_proportions(success_new: int, total_new: int, success_old: int, total_ol
     share_new, share_old = success_new / total_new, success_old / total_old
     return {"share_old": share_old, "share_new": share_new, "difference": share_new - share_old,
             "ci_low": float(low), "ci_high": float(high), "z": float(z), "p_value": float(p),
-            "cohens_h": float(proportion_effectsize(share_new, share_old))}
+            "cohens_h": float(proportion_effectsize(share_new, share_old)),
+            # Over-dispersion phi divides z by sqrt(phi): the largest phi still significant at 5%.
+            "tipping_dispersion": float((z / 1.959963984540054) ** 2)}
 
 
 def loglinear_trend(values: pd.Series) -> dict:
@@ -507,3 +513,27 @@ def glue_seed_count(claim: dict) -> dict:
         "ev_seed_last": glue_number("ev_seed_last", claim["last"]),
         "ev_seed_change_pct": glue_number("ev_seed_change_pct", claim["change_pct"], 1),
     }
+
+
+def advertising_sensitivity(values: pd.Series | pd.DataFrame,
+                            windows: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """The stance under other windows and break years, side by side.
+
+    ``windows`` lists ``(first_year, last_year, break_year)``; each must leave
+    at least two years on each side of the break (else ``ValueError``). One row
+    per window: its years, the stance, the peak year, the change since the peak
+    and the compound yearly change since the peak, in percent.
+    """
+    ads = _yearly_values(values)
+    rows = []
+    for first_year, last_year, break_year in windows:
+        if first_year not in ads.index or last_year not in ads.index:
+            raise ValueError(f"window {first_year}-{last_year} is outside the series "
+                             f"({ads.index.min()}-{ads.index.max()})")
+        part = ads[(ads.index >= first_year) & (ads.index <= last_year)]
+        stance = advertising_stance(part, break_year)
+        rows.append({"window": f"{first_year}-{last_year}", "break_year": break_year,
+                     "stance": stance["stance"], "peak_year": stance["peak_year"],
+                     "change_since_peak_pct": stance["change_since_peak_pct"],
+                     "cagr_since_peak_pct": stance["cagr_since_peak_pct"]})
+    return pd.DataFrame(rows)

@@ -295,3 +295,23 @@ def test_seed_count_claim_confirmed_by_another_series(monkeypatch):
     assert glued["ev_seed_count_status"] == "confirmed" and glued["ev_seed_change_pct"] == -21.7
     with pytest.raises(ValueError, match="two years"):
         production.seed_count_claim(table[table["year"] == 2023].reset_index(drop=True))
+
+
+def test_two_proportions_tipping_dispersion():
+    result = production.two_proportions(30, 120, 21, 136)
+    assert result["tipping_dispersion"] == pytest.approx((result["z"] / 1.959964) ** 2, rel=1e-6)
+
+
+def test_advertising_sensitivity_hand_worked():
+    values = ads([100, 90, 125, 100, 80, 70])  # 2019-2024
+    table = production.advertising_sensitivity(values, [(2019, 2024, 2021), (2019, 2023, 2021),
+                                                        (2020, 2024, 2022)])
+    assert table["window"].tolist() == ["2019-2024", "2019-2023", "2020-2024"]
+    assert table["peak_year"].tolist() == [2021, 2021, 2022]
+    # 125 -> 70 is -44 %; 125 -> 80 is -36 %; 100 -> 70 is -30 %.
+    assert table["change_since_peak_pct"].tolist() == pytest.approx([-44, -36, -30])
+    assert (table["stance"] == "fell in every year after its peak, to the lowest level in the series").all()
+    with pytest.raises(ValueError, match="outside"):
+        production.advertising_sensitivity(values, [(2018, 2024, 2021)])
+    with pytest.raises(ValueError, match="at least two"):
+        production.advertising_sensitivity(values, [(2020, 2024, 2021)])
