@@ -537,3 +537,26 @@ def advertising_sensitivity(values: pd.Series | pd.DataFrame,
                      "change_since_peak_pct": stance["change_since_peak_pct"],
                      "cagr_since_peak_pct": stance["cagr_since_peak_pct"]})
     return pd.DataFrame(rows)
+
+
+def dispersion_verdict(tipping_dispersion: float, estimates: list[float]) -> str:
+    """What a comparison of two counts supports, given the dispersion estimates.
+
+    Rule (fixed before the comparisons are made): a change is larger than
+    year-to-year variation only if its 95% interval excludes 1 at every
+    estimated dispersion, that is, if its tipping dispersion (see
+    :func:`rate_ratio_with_dispersion`) exceeds the largest estimate; below 1
+    it does not exclude 1 even under Poisson variation.
+    """
+    values = [float(value) for value in estimates]
+    if not values or not all(math.isfinite(value) and value > 0 for value in values):
+        raise ValueError(f"dispersion estimates must be positive numbers, got {estimates!r}")
+    if not tipping_dispersion >= 0:
+        raise ValueError(f"tipping dispersion must be 0 or more, got {tipping_dispersion!r}")
+    if tipping_dispersion <= 1:
+        return "within year-to-year variation even under the Poisson model"
+    if tipping_dispersion > max(values):
+        return "larger than year-to-year variation at every dispersion estimate"
+    below = sum(value >= tipping_dispersion for value in values)
+    return (f"larger than Poisson variation, but not at {below} of the {len(values)} "
+            "dispersion estimates")

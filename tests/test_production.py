@@ -315,3 +315,19 @@ def test_advertising_sensitivity_hand_worked():
         production.advertising_sensitivity(values, [(2018, 2024, 2021)])
     with pytest.raises(ValueError, match="at least two"):
         production.advertising_sensitivity(values, [(2020, 2024, 2021)])
+
+
+@pytest.mark.parametrize("tipping, estimates, expected", [
+    (0.8, [1.3, 2.4], "within year-to-year variation even under the Poisson model"),
+    (2.7, [1.3, 1.8, 2.4], "larger than year-to-year variation at every dispersion estimate"),
+    (1.4, [1.3, 1.8, 2.4, 2.4],
+     "larger than Poisson variation, but not at 3 of the 4 dispersion estimates"),
+])
+def test_dispersion_verdict(tipping, estimates, expected):
+    assert production.dispersion_verdict(tipping, estimates) == expected
+
+
+@pytest.mark.parametrize("tipping, estimates", [(1.5, []), (1.5, [0.0]), (1.5, [float("nan")]), (-1, [1.2])])
+def test_dispersion_verdict_bad_input(tipping, estimates):
+    with pytest.raises(ValueError):
+        production.dispersion_verdict(tipping, estimates)
