@@ -899,3 +899,52 @@ def later_licensing_summary(matched: pd.DataFrame) -> pd.DataFrame:
     table["matched"] = table.sum(axis=1)
     table.columns.name = None
     return table.reset_index()
+
+
+# --- back catalogue: ageing of a fixed cohort vs a real shift ------------------------
+
+LIBRARY_GROUPS = ("fixed library cohort", "aged into the library", "recent releases", "no release date")
+
+
+def library_cohort_decomposition(engagement: pd.DataFrame) -> pd.DataFrame:
+    """Hangul-titled shows' hours per report, split so that ageing is not mistaken for a shift.
+
+    In each report a show is *library* when its Netflix release was two or more
+    calendar years before the half-year (:func:`release_age_class`). Each new
+    report adds a release year to that class, so its share can grow only
+    because titles age. The split:
+
+    * ``fixed library cohort``: released two or more years before the *first*
+      report with shows, hence library in every report (the same set of titles);
+    * ``aged into the library``: library in this report but not in the first;
+    * ``recent releases``: released in the period or one year before;
+    * ``no release date``: rows without a Netflix release date (mostly licensed).
+
+    One row per report and group: titles, hours (millions) and share of all
+    Hangul-titled show hours in the report. The library share in a report is
+    the sum of the first two shares; its change from the first report is the
+    change of the fixed cohort's share plus the share of titles that aged in.
+    """
+    for column in ("report", "kind", "title", "period_start", "release_date", "hours_viewed"):
+        if column not in engagement:
+            raise ValueError(f"engagement reports lack the column {column!r}")
+    shows = engagement[(engagement["kind"] == "show") & hangul_mask(engagement["title"])].copy()
+    if shows.empty:
+        raise ValueError("no Hangul-titled shows in the engagement reports")
+    if (shows["hours_viewed"] < 0).any():
+        raise ValueError("engagement reports: negative hours_viewed")
+    starts = shows.groupby("report")["period_start"].agg(["min", "max"])
+    if (starts["min"] != starts["max"]).any():
+        raise ValueError("engagement reports: one report has more than one period_start")
+    first_year = int(starts["min"].min().year)
+    age = release_age_class(shows)
+    released = shows["release_date"].dt.year
+    group = np.select(
+        [shows["release_date"].isna(), released <= first_year - 2, age == AGE_CLASSES[2]],
+        [LIBRARY_GROUPS[3], LIBRARY_GROUPS[0], LIBRARY_GROUPS[1]], default=LIBRARY_GROUPS[2])
+    shows["group"] = pd.Categorical(group, categories=LIBRARY_GROUPS, ordered=True)
+    table = shows.groupby(["report", "group"], observed=False).agg(
+        titles=("title", "size"), hours=("hours_viewed", "sum")).reset_index()
+    table["share"] = table["hours"] / table.groupby("report")["hours"].transform("sum")
+    table["hours_m"] = table["hours"] / 1e6
+    return table.drop(columns="hours")

@@ -402,3 +402,45 @@ def test_later_licensing_refuses_an_impossible_match():
     matched = pd.DataFrame({"title": ["x"], "origin": ["domestic"], "lag_years": [-3]})
     with pytest.raises(ValueError, match="before it first aired"):
         migration.later_licensing_summary(matched)
+
+
+def _shows(rows):
+    frame = pd.DataFrame(rows, columns=["report", "period_start", "release_date", "hours_viewed"])
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["release_date"] = pd.to_datetime(frame["release_date"])
+    frame["kind"] = "show"
+    frame["title"] = [f"Show {i} // 드라마 {i}" for i in range(len(frame))]
+    return frame
+
+
+def test_library_decomposition_hand_worked():
+    # First report 2023H2: a 2020 release is in the fixed cohort; in 2025H1 a 2022 release has aged in.
+    frame = _shows([("2023H2", "2023-07-01", "2020-05-01", 30), ("2023H2", "2023-07-01", "2022-05-01", 50),
+                    ("2023H2", "2023-07-01", None, 20),
+                    ("2025H1", "2025-01-01", "2020-05-01", 20), ("2025H1", "2025-01-01", "2022-05-01", 40),
+                    ("2025H1", "2025-01-01", "2025-02-01", 40)])
+    table = migration.library_cohort_decomposition(frame).set_index(["report", "group"])
+    assert table.loc[("2023H2", "fixed library cohort"), "share"] == pytest.approx(0.3)
+    assert table.loc[("2023H2", "recent releases"), "share"] == pytest.approx(0.5)
+    assert table.loc[("2025H1", "fixed library cohort"), "share"] == pytest.approx(0.2)
+    assert table.loc[("2025H1", "aged into the library"), "share"] == pytest.approx(0.4)
+    assert table.loc[("2025H1", "no release date"), "titles"] == 0
+    assert table.groupby("report")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_library_decomposition_refuses_bad_input():
+    frame = _shows([("2023H2", "2023-07-01", "2020-05-01", -5)])
+    with pytest.raises(ValueError, match="negative hours"):
+        migration.library_cohort_decomposition(frame)
+    frame = _shows([("2023H2", "2023-07-01", "2020-05-01", 5), ("2023H2", "2023-08-01", "2020-05-01", 5)])
+    with pytest.raises(ValueError, match="more than one period_start"):
+        migration.library_cohort_decomposition(frame)
+    with pytest.raises(ValueError, match="lack the column 'hours_viewed'"):
+        migration.library_cohort_decomposition(frame.drop(columns="hours_viewed"))
+
+
+def test_library_decomposition_on_the_data(engagement):
+    table = migration.library_cohort_decomposition(engagement)
+    assert table["report"].min() == "2023H2"  # H1 2023 does not separate shows
+    fixed = table[table["group"] == "fixed library cohort"].set_index("report")["titles"]
+    assert fixed.max() - fixed.min() <= 5  # the same set of titles, give or take the threshold
