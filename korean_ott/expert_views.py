@@ -1,36 +1,36 @@
-"""Two small models of the expert views in the founding article, and the data checks they need.
+"""The two expert views of the founding article as models, and the predictions that test them.
 
-View A, the *vicious cycle* (Prof. Lee Sang-won in the founding article): falling
-revenue means less reinvestment, weaker content and fewer subscribers, ending in
-full platform dependence. :func:`simulate_reinvestment` writes it as difference
-equations with a content stock, subscribers who follow content with a lag, and a
-reinvestment rule out of revenue net of fixed costs.
+View A, the *vicious cycle* (Prof. Lee Sang-won in the founding article): less
+advertising means less reinvestment in content, weaker content loses users to
+Netflix, and the domestic platforms' position shrinks until the industry
+depends on the global platform. :func:`simulate_reinvestment` writes it as
+difference equations in which the variable the view is about, the domestic
+platforms' share of users against the global platform, follows the ratio of
+the two content stocks.
 
-View B, *domestic first, then license* (critic Cho Young-shin): a producer earns
-from a domestic window first and then licenses the title to a global platform.
-:func:`windowing_revenue` compares that path with selling a commission straight
-to the global platform on cost-plus terms.
+View B, *launch at home, license globally* (critic Cho Young-shin): a producer
+earns from a domestic window and then licenses the title to a global platform.
+:func:`windowing_revenue` compares that path, with the chance that the title is a
+hit at home (a licence fee exists only for a hit), the value of a second season
+and the option of licensing at once (a window of zero), with selling a
+commission straight to the global platform on cost-plus terms.
 
-All parameters are **assumptions** of a stylised model, expressed in index units
-(the domestic sector's revenue in period 0 is 100; production cost of a title is
-1). Where a parameter can be anchored on data the chapter says which row or
-dataset anchors it. The data helpers at the end (library decay, platform of
-origin in MyDramaList, Korean share of the Top 10) compute the evidence the
-chapter checks the models' predictions against.
+All model parameters are **assumptions** unless :data:`ANCHORS_A` or the chapter
+names the data that anchor them. The second half of the module computes the
+evidence from ``data/`` and the predictions table (:func:`predictions_table`),
+with one rule per prediction, and the verdict by view (:func:`verdict_by_view`),
+which uses discriminating predictions only. Evidence that other chapters own
+(broadcast advertising, the Korean share of the Top 10, where dramas are first
+released) is taken from their functions, never recomputed here.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
-
-from korean_ott.stats import percent_change
-from korean_ott.titles import hangul_mask
 
 # --- View A: reinvestment feedback --------------------------------------------
 
@@ -60,6 +60,8 @@ class ReinvestmentParams:
         close each year (0-1]; 1 means they follow content at once.
     content0, share0
         Content stock and market share in period 0.
+    global_growth
+        h: yearly growth of the global platform's content stock (G_t = G (1 + h)^t).
     """
 
     reinvest_rate: float
@@ -72,6 +74,7 @@ class ReinvestmentParams:
     adjust_speed: float
     content0: float
     share0: float
+    global_growth: float = 0.0
 
     def __post_init__(self):
         for name in ("reinvest_rate", "depreciation", "adjust_speed", "share0"):
@@ -85,6 +88,8 @@ class ReinvestmentParams:
             raise ValueError("global_content must be positive")
         if self.ad_growth <= -1:
             raise ValueError("ad_growth must be above -1")
+        if self.global_growth <= -1:
+            raise ValueError("global_growth must be above -1")
 
 
 #: What each parameter means, for the chapter's assumption table.
@@ -98,21 +103,22 @@ REINVESTMENT_MEANING = {
     "global_content": "global platform's content stock (G, index)",
     "adjust_speed": "share of the gap to target market share closed per year (lambda)",
     "content0": "domestic content stock in year 0 (Q0, index)",
-    "share0": "domestic market share in year 0 (s0)",
+    "share0": "domestic platforms' share of users in year 0 (s0)",
+    "global_growth": "yearly growth of the global platform's content stock (h)",
 }
 
 
 def calibrate_reinvestment(*, ad_share: float, share0: float, reinvest_rate: float,
                            depreciation: float, fixed_cost_share: float,
                            adjust_speed: float = 0.5, ad_growth: float = 0.0,
-                           revenue0: float = 100.0) -> ReinvestmentParams:
+                           global_growth: float = 0.0, revenue0: float = 100.0) -> ReinvestmentParams:
     """Parameters that put period 0 exactly at a steady state with constant advertising.
 
     Revenue in period 0 is ``revenue0``, of which ``ad_share`` is advertising;
     fixed costs are ``fixed_cost_share`` of it. The content stock is the level
     that current reinvestment just maintains (delta*Q = r*(R - F)) and the
     global stock is set so that this content stock earns market share ``share0``.
-    ``ad_growth`` is then applied from period 0 on.
+    ``ad_growth`` and ``global_growth`` then apply from period 0 on.
     """
     if not 0 < share0 < 1:
         raise ValueError("share0 must lie strictly between 0 and 1")
@@ -129,7 +135,7 @@ def calibrate_reinvestment(*, ad_share: float, share0: float, reinvest_rate: flo
         reinvest_rate=reinvest_rate, depreciation=depreciation,
         price=(revenue0 - ads) / share0, fixed_cost=fixed, ad_revenue=ads,
         ad_growth=ad_growth, global_content=content0 * (1 - share0) / share0,
-        adjust_speed=adjust_speed, content0=content0, share0=share0)
+        adjust_speed=adjust_speed, content0=content0, share0=share0, global_growth=global_growth)
 
 
 def target_share(content: float | np.ndarray, global_content: float) -> float | np.ndarray:
@@ -142,11 +148,12 @@ def simulate_reinvestment(params: ReinvestmentParams, periods: int) -> pd.DataFr
 
     Equations, for t = 0, 1, ...::
 
-        A_t     = A_0 (1 + g)^t                         advertising revenue
-        R_t     = price * s_t + A_t                     revenue
-        I_t     = r * max(R_t - F, 0)                   reinvestment
-        Q_{t+1} = (1 - delta) Q_t + I_t                 content stock
-        s_{t+1} = s_t + lambda (Q_t / (Q_t + G) - s_t)  market share (subscribers)
+        A_t     = A_0 (1 + g)^t                           advertising revenue
+        G_t     = G (1 + h)^t                             global platform's content
+        R_t     = price * s_t + A_t                       revenue
+        I_t     = r * max(R_t - F, 0)                     reinvestment
+        Q_{t+1} = (1 - delta) Q_t + I_t                   content stock
+        s_{t+1} = s_t + lambda (Q_t / (Q_t + G_t) - s_t)  domestic share of users
 
     Returns one row per period (0 to ``periods``) with columns ``period``,
     ``content``, ``share``, ``ad_revenue``, ``revenue``, ``investment``.
@@ -162,13 +169,15 @@ def simulate_reinvestment(params: ReinvestmentParams, periods: int) -> pd.DataFr
         investment = p.reinvest_rate * max(revenue - p.fixed_cost, 0.0)
         rows.append((t, content, share, ads, revenue, investment))
         new_content = (1 - p.depreciation) * content + investment
-        share = share + p.adjust_speed * (target_share(content, p.global_content) - share)
+        rival = p.global_content * (1 + p.global_growth) ** t
+        share = share + p.adjust_speed * (target_share(content, rival) - share)
         content = new_content
     return pd.DataFrame(rows, columns=["period", "content", "share", "ad_revenue", "revenue", "investment"])
 
 
 def reinvestment_steady_states(params: ReinvestmentParams) -> list[float]:
-    """Steady-state content stocks with advertising held at ``ad_revenue`` (ascending).
+    """Steady-state content stocks with advertising held at ``ad_revenue`` and the
+    global platform's content at ``global_content`` (``global_growth`` is ignored), ascending.
 
     A positive steady state solves delta*Q = r*(price*Q/(Q+G) + A - F), i.e. the
     quadratic delta*Q^2 + (delta*G - r*price - r*(A-F))*Q - r*(A-F)*G = 0, with
@@ -210,34 +219,41 @@ def final_content(params: ReinvestmentParams, periods: int) -> float:
     return float(simulate_reinvestment(params, periods)["content"].iloc[-1])
 
 
-# --- View B: windowing ---------------------------------------------------------
+# --- View B: domestic first, then license ------------------------------------------
 
 
 @dataclass(frozen=True)
 class WindowingParams:
-    """Revenue of one title, in multiples of its production cost.
+    """Expected revenue of one title, in multiples of its production cost.
 
     Attributes
     ----------
     domestic_revenue
-        d: what the domestic window (platform fee, advertising, domestic VOD)
-        returns, as a multiple of production cost.
+        d: what the domestic window returns (the domestic platform's fee,
+        advertising, domestic VOD), hit or not.
     licence_fee
-        l: what a global platform would pay to license the title if it were
-        new, as a multiple of production cost.
+        l: what a global platform pays to license a title that was a hit at
+        home, if it licensed it at once.
+    hit_probability
+        pi: chance that the title is a hit at home (0-1). Only a hit earns a
+        licence fee or a second season.
     decay
-        k: yearly rate at which a title's licence value decays with age
-        (continuous, per year).
+        k: yearly rate (continuous) at which a hit's licence value to an audience
+        that has not seen it falls while the domestic window lasts.
     discount_rate
         rho: producer's yearly discount rate (continuous).
     window_years
-        w: years between domestic release and the global licence.
+        w: years between domestic release and the global licence (0 = licensed
+        simultaneously, as with *Extraordinary Attorney Woo*).
     cost_plus_margin
-        m: margin over cost a global platform pays for a direct commission
-        (the producer then keeps no rights).
-    ip_value
-        u: value of the rights the producer keeps on the domestic-first path
-        (sequels, remakes, other territories), as a multiple of cost.
+        m: margin over cost a global platform pays for a direct commission; the
+        platform keeps the rights, including to a second season.
+    sequel_value
+        u: present value, to the rights holder, of a second season of a hit, as
+        a multiple of the first season's cost (0 when the rights are sold).
+    cannibalisation
+        c: share of domestic-window revenue lost when the global platform shows
+        the title at the same time (0-1); only the simultaneous path pays it.
     """
 
     domestic_revenue: float
@@ -246,64 +262,114 @@ class WindowingParams:
     discount_rate: float
     window_years: float
     cost_plus_margin: float
-    ip_value: float = 0.0
+    hit_probability: float = 1.0
+    sequel_value: float = 0.0
+    cannibalisation: float = 0.0
 
     def __post_init__(self):
         for f in fields(self):
-            if getattr(self, f.name) < 0:
-                raise ValueError(f"{f.name} must not be negative, got {getattr(self, f.name)}")
+            value = getattr(self, f.name)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{f.name} must be a finite number >= 0, got {value}")
+        for name in ("hit_probability", "cannibalisation"):
+            if getattr(self, name) > 1:
+                raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
 
 
 WINDOWING_MEANING = {
     "domestic_revenue": "domestic-window revenue, multiple of production cost (d)",
-    "licence_fee": "global licence fee for a new title, multiple of cost (l)",
-    "decay": "yearly decay of licence value with the title's age (k)",
+    "licence_fee": "global licence fee for a domestic hit licensed at once, multiple of cost (l)",
+    "decay": "yearly decay of a hit's licence value while it waits (k)",
     "discount_rate": "producer's yearly discount rate (rho)",
     "window_years": "years from domestic release to global licence (w)",
     "cost_plus_margin": "margin over cost paid for a direct global commission (m)",
-    "ip_value": "value of rights kept on the domestic-first path, multiple of cost (u)",
+    "hit_probability": "chance that a title is a hit at home (pi)",
+    "sequel_value": "value of a hit's second-season rights to their holder, multiple of cost (u)",
+    "cannibalisation": "share of domestic revenue lost if licensed simultaneously (c)",
 }
 
 
 def windowing_revenue(params: WindowingParams) -> dict[str, float]:
-    """Present value of the two paths, per unit of production cost.
+    """Expected present value of three paths, per unit of production cost.
 
-    * direct to global: ``1 + m`` (cost-plus; rights go to the platform);
-    * domestic first: ``d + l * exp(-(k + rho) * w) + u``.
+    * direct to global: ``1 + m`` (cost-plus, certain; rights go to the platform);
+    * domestic first, licence after ``w`` years:
+      ``d + pi * (l * exp(-(k + rho) * w) + u)``;
+    * simultaneous licence (window of zero): ``d * (1 - c) + pi * (l + u)``
+      (a buyer who licenses before the domestic run pays the expected fee).
 
-    Returns ``{"domestic_first", "direct_to_global", "difference"}`` where
-    difference = domestic first minus direct to global.
+    Also returns ``difference`` (domestic first minus direct),
+    ``simultaneous_difference`` (simultaneous minus direct) and ``sd_domestic_first``,
+    the standard deviation of the domestic-first payoff over hit and flop:
+    ``sqrt(pi (1 - pi)) * (l * exp(-(k + rho) w) + u)``.
     """
     p = params
-    licence = p.licence_fee * math.exp(-(p.decay + p.discount_rate) * p.window_years)
-    domestic_first = p.domestic_revenue + licence + p.ip_value
+    hit_value = p.licence_fee * math.exp(-(p.decay + p.discount_rate) * p.window_years) + p.sequel_value
+    domestic_first = p.domestic_revenue + p.hit_probability * hit_value
+    simultaneous = p.domestic_revenue * (1 - p.cannibalisation) + p.hit_probability * (p.licence_fee + p.sequel_value)
     direct = 1 + p.cost_plus_margin
-    return {"domestic_first": domestic_first, "direct_to_global": direct,
-            "difference": domestic_first - direct}
-
-
-def break_even_domestic_revenue(params: WindowingParams) -> float:
-    """Domestic revenue d* at which the two paths earn the same (may be negative)."""
-    p = params
-    return 1 + p.cost_plus_margin - p.ip_value - p.licence_fee * math.exp(
-        -(p.decay + p.discount_rate) * p.window_years)
+    return {"domestic_first": domestic_first, "simultaneous": simultaneous, "direct_to_global": direct,
+            "difference": domestic_first - direct, "simultaneous_difference": simultaneous - direct,
+            "sd_domestic_first": math.sqrt(p.hit_probability * (1 - p.hit_probability)) * hit_value}
 
 
 def break_even_window(params: WindowingParams) -> float:
-    """Longest window w* for which domestic first still earns at least direct to global.
+    """Longest window w* at which domestic first still earns at least direct to global.
 
-    w* = ln(l / (1 + m - d - u)) / (k + rho). Returns ``inf`` when domestic
-    first wins at any window (d + u >= 1 + m), and ``nan`` when it loses even
-    with no window (l <= 1 + m - d - u) or when decay and discounting are zero.
+    w* = ln(pi * l / (1 + m - d - pi * u)) / (k + rho). Returns ``inf`` when
+    domestic first wins at any window (d + pi * u >= 1 + m, or no decay and no
+    discounting with pi * l above the gap) and ``nan`` when it loses even with
+    no window (pi * l <= 1 + m - d - pi * u).
     """
     p = params
-    gap = 1 + p.cost_plus_margin - p.domestic_revenue - p.ip_value
+    gap = 1 + p.cost_plus_margin - p.domestic_revenue - p.hit_probability * p.sequel_value
     if gap <= 0:
         return math.inf
+    fee = p.hit_probability * p.licence_fee
+    if fee <= gap:
+        return math.nan
     rate = p.decay + p.discount_rate
-    if p.licence_fee <= gap or rate == 0:
-        return math.nan if p.licence_fee <= gap else math.inf
-    return math.log(p.licence_fee / gap) / rate
+    if rate == 0:
+        return math.inf
+    return math.log(fee / gap) / rate
+
+
+def break_even_hit_probability(params: WindowingParams) -> float:
+    """Smallest chance of a hit at which domestic first earns as much as direct to global.
+
+    pi* = (1 + m - d) / (l * exp(-(k + rho) w) + u); 0 when the domestic window
+    alone covers the direct path; ``nan`` when it exceeds 1 (no chance of a hit
+    is enough) or a hit is worth nothing.
+    """
+    p = params
+    gap = 1 + p.cost_plus_margin - p.domestic_revenue
+    if gap <= 0:
+        return 0.0
+    hit_value = p.licence_fee * math.exp(-(p.decay + p.discount_rate) * p.window_years) + p.sequel_value
+    if hit_value <= 0 or gap / hit_value > 1:
+        return math.nan
+    return gap / hit_value
+
+
+def break_even_decay(params: WindowingParams) -> float:
+    """Largest yearly decay k* of licence value at which domestic first still pays at the window w.
+
+    k* = ln(pi * l / (1 + m - d - pi * u)) / w - rho. ``inf`` when the path pays at
+    any decay; ``nan`` when it fails even with no decay (k* would be negative);
+    an error for a window of zero, where decay plays no part.
+    """
+    p = params
+    if p.window_years == 0:
+        raise ValueError("with a window of zero the decay of licence value plays no part")
+    w_star = break_even_window(replace(p, decay=0.0))
+    if math.isnan(w_star):
+        return math.nan
+    if math.isinf(w_star):
+        return math.inf
+    k_star = math.log(p.hit_probability * p.licence_fee
+                      / (1 + p.cost_plus_margin - p.domestic_revenue - p.hit_probability * p.sequel_value)
+                      ) / p.window_years - p.discount_rate
+    return k_star if k_star >= 0 else math.nan
 
 
 def windowing_grid(params: WindowingParams, x: str, x_values, y: str, y_values) -> pd.DataFrame:
@@ -311,7 +377,7 @@ def windowing_grid(params: WindowingParams, x: str, x_values, y: str, y_values) 
     names = {f.name for f in fields(params)}
     for name in (x, y):
         if name not in names:
-            raise ValueError(f"unknown parameter {name!r}")
+            raise ValueError(f"unknown parameter {name!r}; known: {sorted(names)}")
     rows = []
     for yv in y_values:
         for xv in x_values:
@@ -320,9 +386,58 @@ def windowing_grid(params: WindowingParams, x: str, x_values, y: str, y_values) 
     return pd.DataFrame(rows)
 
 
+def _crossing(f, low: float, high: float, steps: int = 400) -> float:
+    """The first value in [low, high] where ``f`` changes sign (grid then bisection), or nan."""
+    grid = np.linspace(low, high, steps + 1)
+    values = [f(float(x)) for x in grid]
+    for (a, fa), (b, fb) in zip(zip(grid, values), zip(grid[1:], values[1:])):
+        if fa == 0:
+            return float(a)
+        if (fa < 0) != (fb < 0):
+            lo, hi, flo = float(a), float(b), fa
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                fm = f(mid)
+                if (fm < 0) == (flo < 0):
+                    lo, flo = mid, fm
+                else:
+                    hi = mid
+            return (lo + hi) / 2
+    return math.nan
+
+
+def one_at_a_time(params, ranges: dict[str, tuple[float, float]], outcome) -> pd.DataFrame:
+    """Sensitivity table: each parameter at the low and high end of its range, the others at baseline.
+
+    ``outcome(params) -> float`` is the quantity of interest. Returns one row per
+    parameter: ``parameter``, ``baseline``, ``low``, ``high``, ``outcome_low``,
+    ``outcome_baseline``, ``outcome_high`` and ``reverses_at``, the value in the
+    range at which the outcome changes sign (``nan`` if it keeps its sign over
+    the whole range). An unknown parameter or a range that does not contain its
+    baseline is an error.
+    """
+    names = {f.name for f in fields(params)}
+    base_value = float(outcome(params))
+    rows = []
+    for name, (low, high) in ranges.items():
+        if name not in names:
+            raise ValueError(f"unknown parameter {name!r}; known: {sorted(names)}")
+        baseline = float(getattr(params, name))
+        if not low <= baseline <= high:
+            raise ValueError(f"range of {name!r} ({low} to {high}) does not contain its baseline {baseline}")
+        at = lambda v, name=name: float(outcome(replace(params, **{name: float(v)})))  # noqa: E731
+        rows.append({"parameter": name, "baseline": baseline, "low": float(low), "high": float(high),
+                     "outcome_low": at(low), "outcome_baseline": base_value, "outcome_high": at(high),
+                     "reverses_at": _crossing(at, float(low), float(high))})
+    return pd.DataFrame(rows)
+
+
 def parameter_table(params, meaning: dict[str, str], anchors: dict[str, str]) -> pd.DataFrame:
-    """A tidy table of a parameter set: name, value, meaning, what anchors it."""
+    """A tidy table of a parameter set: name, value, meaning, what anchors it ("assumption" if nothing)."""
     values = asdict(params)
+    missing = [name for name in values if name not in meaning]
+    if missing:
+        raise ValueError(f"no meaning given for {missing}")
     return pd.DataFrame({
         "parameter": list(values),
         "value": [round(float(v), 3) for v in values.values()],
@@ -331,26 +446,37 @@ def parameter_table(params, meaning: dict[str, str], anchors: dict[str, str]) ->
     })
 
 
-# --- Evidence helpers ------------------------------------------------------------
+def final_share_change(params: ReinvestmentParams, periods: int) -> float:
+    """Change of the domestic share of users, in percentage points, after ``periods`` years."""
+    path = simulate_reinvestment(params, periods)
+    return float(100 * (path["share"].iloc[-1] - path["share"].iloc[0]))
+
+# --- Evidence: library decay (an anchor, not a prediction) --------------------------
 
 #: Engagement reports in order; each is a half-year.
 REPORT_ORDER = ("2023H1", "2023H2", "2024H1", "2024H2", "2025H1")
 
 
 def library_decay(engagement: pd.DataFrame, released_before: str = "2023-01-01") -> pd.DataFrame:
-    """Per-title log-linear decline of hours viewed for Korean library shows.
+    """Per-title log-linear decline of hours viewed for Hangul-titled library shows.
 
-    Titles: shows whose engagement-report title carries Hangul, released on
-    Netflix before ``released_before``, with positive hours in all five reports.
-    For each title the slope of ln(hours) on the half-year index is fitted by
-    least squares. Returns one row per title: ``title``, ``slope_per_half_year``.
+    Titles: shows whose engagement-report title carries Hangul (the book's
+    operational set of Korean shows), released on Netflix before
+    ``released_before``, with positive hours in all five reports. For each title
+    the slope of ln(hours) on the half-year index is fitted by least squares.
+    Returns one row per title: ``title``, ``slope_per_half_year``.
     """
+    from korean_ott.titles import hangul_mask
+
     shows = engagement[engagement["kind"].isin(["show", "show or film"])
                        & hangul_mask(engagement["title"])
                        & (engagement["release_date"] < pd.Timestamp(released_before))]
     wide = shows.pivot_table(index="title", columns="report", values="hours_viewed", aggfunc="sum")
     wide = wide.reindex(columns=list(REPORT_ORDER)).dropna()
     wide = wide[(wide > 0).all(axis=1)].sort_index()
+    if len(wide) < 2:
+        raise ValueError(f"fewer than two Hangul-titled shows released before {released_before} "
+                         "have hours in every engagement report")
     x = np.arange(len(REPORT_ORDER), dtype=float)
     slopes = np.polyfit(x, np.log(wide.to_numpy(dtype=float)).T, 1)[0]
     return pd.DataFrame({"title": wide.index.astype(str), "slope_per_half_year": slopes})
@@ -368,6 +494,8 @@ def annual_decay_estimate(slopes: pd.Series) -> dict[str, float]:
     n = len(values)
     if n < 2:
         raise ValueError("need at least two titles")
+    if not np.isfinite(values).all():
+        raise ValueError("slopes must be finite")
     mean = float(values.mean())
     half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
     to_loss = lambda b: 1 - math.exp(2 * b)  # noqa: E731
@@ -375,284 +503,387 @@ def annual_decay_estimate(slopes: pd.Series) -> dict[str, float]:
             "loss": to_loss(mean), "loss_low": to_loss(mean + half), "loss_high": to_loss(mean - half)}
 
 
-GLOBAL_PLATFORMS = re.compile(r"Netflix|Disney\+|Hulu|Amazon Prime|Apple TV\+")
+# --- Evidence: the domestic platforms against Netflix ---------------------------------
+
+#: The window every prediction is judged on first: the years that each annual
+#: series of the predictions covers (users from February 2021; Tving's revenue
+#: from 2021; Netflix Services Korea's revenue and programme exports to 2023).
+COMMON_WINDOW = (2021, 2023)
+#: The domestic platforms of the founding article, and their rival.
+DOMESTIC = ("Tving", "Wavve")
+RIVAL = "Netflix"
+#: A change of the domestic share smaller than this (percentage points) is read
+#: as no change: a convention of the book, stated with the rule.
+SHARE_THRESHOLD_PP = 1.0
+
+#: Yearly revenue rows of the facts register (billion KRW).
+REVENUE_FACTS = {
+    "Wavve": {2020: "F093", 2021: "F095", 2022: "F097", 2023: "F100"},
+    "Tving": {2021: "F108", 2022: "F110", 2023: "F112", 2024: "F113"},
+    "Netflix": {2019: "F119", 2020: "F120", 2021: "F121", 2022: "F122", 2023: "F123"},
+}
+#: Broadcast programme exports (million USD), facts register.
+EXPORT_FACTS = {2020: "F088", 2021: "F089", 2022: "F090", 2023: "F091"}
+#: Dramas supplied by broadcasters and by global OTTs (KCC assessment), facts register.
+DRAMA_FACTS = {("broadcasters", 2019): "F050", ("broadcasters", 2023): "F051",
+               ("global OTTs", 2019): "F052", ("global OTTs", 2023): "F053"}
 
 
-def classify_origin(org_net: object) -> str:
-    """Platform of first release from MyDramaList's ``org_net`` field.
+def domestic_share(table: pd.DataFrame, time: str, value: str, domestic=DOMESTIC, rival: str = RIVAL) -> pd.DataFrame:
+    """Domestic platforms' share of (domestic + rival), at each time every one of them is observed.
 
-    'global only' when every network named is a global streamer (Netflix,
-    Disney+, Hulu, Amazon Prime, Apple TV+); 'global with domestic' when a global
-    streamer is named alongside a Korean channel or service; 'domestic or other'
-    when none is; 'unknown' when the field is missing.
+    ``table`` is long: one row per ``time`` and ``platform`` with a ``value``.
+    Returns ``time``, ``domestic``, ``rival`` and ``share_pct``, sorted by time.
+    A platform missing from the table, a duplicate row or a negative value is an error.
     """
-    if not isinstance(org_net, str) or not org_net.strip():
-        return "unknown"
-    if not GLOBAL_PLATFORMS.search(org_net):
-        return "domestic or other"
-    rest = GLOBAL_PLATFORMS.sub("", org_net).strip()
-    return "global only" if not rest else "global with domestic"
+    needed = list(domestic) + [rival]
+    for column in (time, "platform", value):
+        if column not in table:
+            raise ValueError(f"table lacks the column {column!r}")
+    absent = [p for p in needed if p not in set(table["platform"])]
+    if absent:
+        raise ValueError(f"no rows for platform(s) {absent}")
+    rows = table[table["platform"].isin(needed)]
+    dup = rows.duplicated([time, "platform"])
+    if dup.any():
+        first = rows[dup].iloc[0]
+        raise ValueError(f"two rows for {first['platform']} at {first[time]}")
+    if (rows[value] < 0).any():
+        first = rows[rows[value] < 0].iloc[0]
+        raise ValueError(f"negative {value} for {first['platform']} at {first[time]}")
+    wide = rows.pivot(index=time, columns="platform", values=value).reindex(columns=needed).dropna()
+    out = pd.DataFrame({time: wide.index, "domestic": wide[list(domestic)].sum(axis=1).to_numpy(),
+                        "rival": wide[rival].to_numpy()})
+    total = out["domestic"] + out["rival"]
+    if (total <= 0).any():
+        raise ValueError("domestic plus rival must be positive")
+    out["share_pct"] = 100 * out["domestic"] / total
+    return out.sort_values(time, ignore_index=True)
 
 
-def share_by_year(frame: pd.DataFrame, year: str, flag: str) -> pd.DataFrame:
-    """Share of rows with ``flag`` true per ``year``, with Wilson 95% intervals (in percent)."""
-    grouped = frame.groupby(year)[flag].agg(["sum", "size"]).rename(columns={"sum": "k", "size": "n"})
-    low, high = proportion_confint(grouped["k"], grouped["n"], alpha=0.05, method="wilson")
-    out = grouped.reset_index()
-    out["k"] = out["k"].astype(int)
-    out["n"] = out["n"].astype(int)
-    out["share_pct"] = (100 * out["k"] / out["n"]).round(1)
-    out["ci_low_pct"] = (100 * np.asarray(low)).round(1)
-    out["ci_high_pct"] = (100 * np.asarray(high)).round(1)
-    return out
+def _year(value) -> int:
+    return int(str(value)[:4])
 
 
-def logistic_trend(frame: pd.DataFrame, year: str, flag: str, cluster: str | None = None) -> dict[str, float]:
-    """Odds ratio per year of ``flag`` (logistic regression on year), with its 95% CI.
+def window_change(table: pd.DataFrame, time: str, value: str, start_year: int, end_year: int) -> dict:
+    """Change of ``value`` from the first observation in ``start_year`` or later to the last in
+    ``end_year`` or earlier. Returns ``start``, ``end``, ``first``, ``last``, ``change`` (last - first)
+    and ``change_pct`` (relative change, percent). Fewer than two observations is an error."""
+    years = table[time].map(_year)
+    inside = table[(years >= start_year) & (years <= end_year)].sort_values(time)
+    if len(inside) < 2:
+        raise ValueError(f"{value}: fewer than two observations in {start_year}-{end_year}")
+    times, values = inside[time].tolist(), inside[value].astype(float).tolist()
+    first, last = values[0], values[-1]
+    return {"start": str(times[0]), "end": str(times[-1]), "first": first, "last": last,
+            "change": last - first, "change_pct": 100 * (last / first - 1) if first else math.nan}
 
-    With ``cluster`` (a column name) the interval is cluster-robust, for rows that
-    repeat the same unit (e.g. one title in several weekly lists).
+
+def change_verdict(changes, predicted_sign: int, threshold: float = 0.0) -> str:
+    """Verdict on a predicted direction from the changes over several windows.
+
+    'supported' when every change goes the predicted way by more than
+    ``threshold``; 'contradicted' when every change goes the other way by more
+    than ``threshold``; otherwise 'inconclusive' (the windows disagree or a
+    change is within the threshold).
     """
-    import statsmodels.api as sm
-
-    x = sm.add_constant(frame[year].astype(float) - float(frame[year].min()))
-    model = sm.GLM(frame[flag].astype(float).to_numpy(), x.to_numpy(), family=sm.families.Binomial())
-    if cluster is None:
-        fit = model.fit()
-    else:
-        groups = pd.factorize(frame[cluster])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
-    coef = float(fit.params[1])
-    low, high = (float(v) for v in fit.conf_int()[1])
-    return {"odds_ratio": math.exp(coef), "or_low": math.exp(low), "or_high": math.exp(high),
-            "p_value": float(fit.pvalues[1])}
-
-
-def drama_origin(mdl: pd.DataFrame, last_full_year: int = 2022) -> pd.DataFrame:
-    """MyDramaList dramas with a known network, their origin class and a global-only flag.
-
-    Years after ``last_full_year`` are dropped (the scrape stops in mid-2023).
-    """
-    out = mdl[["drama_name", "year", "org_net"]].copy()
-    out["origin"] = out["org_net"].map(classify_origin)
-    out = out[(out["origin"] != "unknown") & (out["year"] <= last_full_year)].copy()
-    out["year"] = out["year"].astype(int)
-    out["global_only"] = out["origin"] == "global only"
-    return out
-
-
-def korean_top10_nonenglish_tv(marked: pd.DataFrame, last_week: str = "2025-06-29") -> pd.DataFrame:
-    """Identifiable rows of the non-English TV Top 10 up to ``last_week``, with a year column.
-
-    ``marked`` is the output of :func:`korean_ott.titles.identify_korean_top10`;
-    rows that cannot be identified are left out, not counted as non-Korean.
-    """
-    rows = marked[(marked["category"] == "TV (Non-English)") & marked["identifiable"]
-                  & (marked["week"] <= pd.Timestamp(last_week))].copy()
-    rows["year"] = rows["week"].dt.year.astype(int)
-    rows["is_korean"] = rows["is_korean"].astype(bool)
-    return rows[["week", "year", "weekly_rank", "show_title", "season_title", "is_korean"]]
-
-
-def title_record(top10: pd.DataFrame, engagement: pd.DataFrame, season_title: str,
-                 report: str = "2025H1") -> dict[str, float]:
-    """A season's weeks in the global Top 10, its best week, and its rank in one engagement report.
-
-    The rank is among the report's shows whose title carries Hangul (Korean shows),
-    by views; ``percentile`` is the share of those shows it out-drew, in percent.
-    """
-    weeks = top10[top10["season_title"] == season_title]
-    shows = engagement[(engagement["report"] == report) & (engagement["kind"] == "show")
-                       & hangul_mask(engagement["title"])].copy()
-    shows = shows[shows["views"].notna()]
-    own = shows[shows["title"].str.startswith(season_title + " // ")]
-    if len(own) != 1:
-        raise ValueError(f"expected one row for {season_title!r} in {report}, found {len(own)}")
-    views = float(own["views"].iloc[0])
-    rank = int((shows["views"] > views).sum()) + 1
-    return {"weeks_in_top10": int(len(weeks)),
-            "peak_views_m": round(float(weeks["weekly_views"].max()) / 1e6, 1),
-            "best_rank": int(weeks["weekly_rank"].min()),
-            "report_views_m": round(views / 1e6, 1), "report_rank": rank,
-            "report_n_korean_shows": int(len(shows)),
-            "percentile": round(100 * float((shows["views"] < views).mean()), 1)}
-
-
-# --- The evidence both chapters use --------------------------------------------------
-
-def _pct(old: float, new: float) -> float:
-    return round(percent_change(old, new), 1)
-
-
-def collect_evidence(data_dir=None) -> dict:
-    """Compute, from ``data/``, every number the expert-views chapter checks.
-
-    Returns a dict of rounded numbers plus three tables (``drama_origin_by_year``,
-    ``korean_top10_by_year``, ``library_slopes``). Facts-register values are read
-    with :func:`korean_ott.data.fact_number`; nothing is typed in.
-    """
-    from korean_ott import data, titles
-
-    f = lambda fid: data.fact_number(fid, data_dir)  # noqa: E731
-    ev: dict = {}
-    # Advertising (KCC property-status series, 2019 and 2024).
-    ev["ads_2019"], ev["ads_2024"] = f("F062"), f("F067")
-    ev["ads_change_pct"] = _pct(ev["ads_2019"], ev["ads_2024"])
-    ev["ads_cagr_pct"] = round(((ev["ads_2024"] / ev["ads_2019"]) ** (1 / 5) - 1) * 100, 1)
-    ev["ad_share_terrestrial_pct"] = f("F077")
-    # Domestic platforms' revenue and losses (bn KRW).
-    ev["wavve_rev_2022"], ev["wavve_rev_2023"] = f("F097"), f("F100")
-    ev["wavve_rev_change_pct"] = _pct(ev["wavve_rev_2022"], ev["wavve_rev_2023"])
-    ev["tving_rev_2022"], ev["tving_rev_2024"] = f("F110"), f("F113")
-    ev["tving_rev_change_pct"] = _pct(ev["tving_rev_2022"], ev["tving_rev_2024"])
-    ev["wavve_loss_2022"], ev["wavve_loss_2024"] = f("F098"), f("F103")
-    ev["tving_loss_2021"], ev["tving_loss_2023"] = f("F107"), round(f("F111"), 1)
-    ev["netflix_kr_rev_2019"], ev["netflix_kr_rev_2023"] = f("F119"), f("F123")
-    # Content investment signals.
-    ev["wavve_original_dramas_2024"] = int(f("F105"))
-    ev["tving_original_dramas_2023"] = int(f("F117"))
-    # Users (Mobile Index panel only; WiseApp is never mixed in).
-    ev["wavve_mau_2021"], ev["wavve_mau_2024"] = f("F126"), f("F133")
-    ev["wavve_mau_change_pct"] = _pct(ev["wavve_mau_2021"], ev["wavve_mau_2024"])
-    ev["netflix_mau_2021"], ev["netflix_mau_2025"] = f("F124"), f("F141")
-    ev["netflix_mau_change_pct"] = _pct(ev["netflix_mau_2021"], ev["netflix_mau_2025"])
-    # Where dramas are made (KCC assessment, 2019 and 2023).
-    ev["bcast_dramas_2019"], ev["bcast_dramas_2023"] = int(f("F050")), int(f("F051"))
-    ev["global_dramas_2019"], ev["global_dramas_2023"] = int(f("F052")), int(f("F053"))
-    for year in (2019, 2023):
-        g, b = ev[f"global_dramas_{year}"], ev[f"bcast_dramas_{year}"]
-        ev[f"global_drama_share_{year}_pct"] = round(100 * g / (g + b), 1)
-    # Selling after domestic airing.
-    ev["exports_2020"], ev["exports_2023"] = f("F088"), f("F091")
-    ev["exports_change_pct"] = _pct(ev["exports_2020"], ev["exports_2023"])
-    ev["programme_sales_2022"] = f("F086")
-
-    # MyDramaList: share of dramas first released only on a global streamer.
-    origin = drama_origin(data.load_mdl_dramas(data_dir))
-    by_year = share_by_year(origin, "year", "global_only")
-    trend = logistic_trend(origin, "year", "global_only")
-    ev["drama_origin_by_year"] = by_year
-    first, last = by_year.iloc[0], by_year.iloc[-1]
-    ev["mdl_first_year"], ev["mdl_last_year"] = int(first["year"]), int(last["year"])
-    ev["mdl_share_first_pct"], ev["mdl_share_last_pct"] = float(first["share_pct"]), float(last["share_pct"])
-    ev["mdl_last_low_pct"], ev["mdl_last_high_pct"] = float(last["ci_low_pct"]), float(last["ci_high_pct"])
-    ev["mdl_n"] = int(by_year["n"].sum())
-    ev["mdl_or"], ev["mdl_or_low"], ev["mdl_or_high"] = (round(trend[k], 2) for k in ("odds_ratio", "or_low", "or_high"))
-
-    # Netflix non-English TV Top 10: Korean share per year (identifiable rows, to June 2025).
-    top10 = data.load_top10_weekly(data_dir)
-    engagement = data.load_engagement(data_dir)
-    marked = titles.identify_korean_top10(top10, engagement, data.load_netflix_catalogue_2021(data_dir))
-    rows = korean_top10_nonenglish_tv(marked)
-    rows["title_unit"] = rows["season_title"].where(rows["season_title"] != "N/A", rows["show_title"])
-    kor = share_by_year(rows, "year", "is_korean")
-    ktrend = logistic_trend(rows, "year", "is_korean", cluster="title_unit")
-    ev["korean_top10_by_year"] = kor
-    ev["kor_first_year"], ev["kor_last_year"] = int(kor.iloc[0]["year"]), int(kor.iloc[-1]["year"])
-    ev["kor_share_first_pct"], ev["kor_share_last_pct"] = float(kor.iloc[0]["share_pct"]), float(kor.iloc[-1]["share_pct"])
-    ev["kor_or"], ev["kor_or_low"], ev["kor_or_high"] = (round(ktrend[k], 2) for k in ("odds_ratio", "or_low", "or_high"))
-
-    # Library titles after moving: Weak Hero Class 1, and library decay of Korean shows.
-    whc1 = title_record(top10, engagement, "Weak Hero: Class 1")
-    ev.update({f"whc1_{k}": v for k, v in whc1.items()})
-    whc2 = top10[top10["season_title"] == "Weak Hero: Class 2"].sort_values("week")
-    ev["whc2_first_week_views_m"] = round(float(whc2["weekly_views"].iloc[0]) / 1e6, 1)
-    ev["whc2_weeks_in_top10"] = int(len(whc2))
-    slopes = library_decay(engagement)
-    decay = annual_decay_estimate(slopes["slope_per_half_year"])
-    ev["library_slopes"] = slopes
-    ev["lib_n"] = int(decay["n_titles"])
-    for key in ("rate", "rate_low", "rate_high"):
-        ev[f"lib_{key}"] = round(decay[key], 3)
-    for key in ("loss", "loss_low", "loss_high"):
-        ev[f"lib_{key}_pct"] = round(100 * decay[key], 1)
-    return ev
-
-
-#: The verdict words the predictions table uses.
-VERDICTS = ("supported", "contradicted", "inconclusive", "not testable here")
-
-
-def _direction(value: float, predicted_sign: int) -> str:
-    if value == 0:
-        return "inconclusive"
-    return "supported" if (value > 0) == (predicted_sign > 0) else "contradicted"
-
-
-def _trend_verdict(low: float, high: float) -> str:
-    if low > 1:
+    if predicted_sign not in (-1, 1):
+        raise ValueError("predicted_sign must be -1 or +1")
+    if threshold < 0:
+        raise ValueError("threshold must not be negative")
+    values = [float(c) for c in changes]
+    if not values or any(not math.isfinite(v) for v in values):
+        raise ValueError("change_verdict needs at least one finite change")
+    if all(predicted_sign * v > threshold for v in values):
         return "supported"
-    if high < 1:
+    if all(-predicted_sign * v > threshold for v in values):
         return "contradicted"
     return "inconclusive"
 
 
-def predictions_table(ev: dict) -> pd.DataFrame:
-    """Each view's checkable predictions, the data that check them, and the verdict.
+def trend_verdict(shared_verdict: str) -> str:
+    """Map another chapter's window verdict ('rising: ...', 'falling: ...', other) for a predicted rise."""
+    text = str(shared_verdict)
+    if text.startswith("rising"):
+        return "supported"
+    if text.startswith("falling"):
+        return "contradicted"
+    return "inconclusive"
 
-    Verdicts follow fixed rules from the computed numbers: a change in the
-    predicted direction is 'supported', the other way 'contradicted'; a trend is
-    'supported' only when the 95% CI of its odds ratio excludes 1 in the predicted
-    direction; 'not testable here' when the book holds no data for it.
+
+def advertising_verdict(stance: dict) -> str:
+    """Verdict on 'broadcast advertising falls' from the book's one advertising stance."""
+    text = str(stance["stance"])
+    if text.startswith("fell in every year after its peak"):
+        return "supported"
+    if text.startswith("at its highest level"):
+        return "contradicted"
+    return "inconclusive"
+
+
+def facts_table(mapping: dict, data_dir=None) -> pd.DataFrame:
+    """Long table ``platform``, ``year``, ``value``, ``fact_id`` from {platform: {year: fact id}}."""
+    from korean_ott import data
+
+    rows = [{"platform": platform, "year": int(year), "value": data.fact_number(fid, data_dir), "fact_id": fid}
+            for platform, by_year in mapping.items() for year, fid in by_year.items()]
+    return pd.DataFrame(rows).sort_values(["year", "platform"], ignore_index=True)
+
+
+def collect_evidence(data_dir=None) -> dict:
+    """Compute, from ``data/``, everything the predictions table checks.
+
+    Users and revenue shares are computed here; broadcast advertising
+    (:func:`korean_ott.production.advertising_stance`), the Korean share of the
+    Top 10 (:func:`korean_ott.migration.korean_share_evidence`) and release
+    origin (:func:`korean_ott.migration.release_origin_evidence`) come from the
+    chapters that own them.
     """
-    lib_verdict = "supported" if ev["lib_loss_high_pct"] < 50 else "inconclusive"
-    rows = [
-        ("A1", "vicious cycle", "Broadcast advertising keeps falling",
-         "KCC property status, F062, F067",
-         f"{ev['ads_2019']} to {ev['ads_2024']} trn KRW, 2019-2024 ({ev['ads_change_pct']}%)",
-         _direction(ev["ads_change_pct"], -1)),
-        ("A2", "vicious cycle", "Wavve's revenue falls",
-         "F097, F100",
-         f"{ev['wavve_rev_2022']} to {ev['wavve_rev_2023']} bn KRW, 2022-2023 ({ev['wavve_rev_change_pct']}%)",
-         _direction(ev["wavve_rev_change_pct"], -1)),
-        ("A3", "vicious cycle", "Tving's revenue falls",
-         "F110, F113",
-         f"{ev['tving_rev_2022']} to {ev['tving_rev_2024']} bn KRW, 2022-2024 ({ev['tving_rev_change_pct']}%)",
-         _direction(ev["tving_rev_change_pct"], -1)),
-        ("A4", "vicious cycle", "Domestic platforms cut content investment",
-         "F105, F117",
-         f"Wavve: {ev['wavve_original_dramas_2024']} original dramas scheduled for 2024; "
-         f"Tving: {ev['tving_original_dramas_2023']} original dramas in 2023",
-         "supported" if ev["wavve_original_dramas_2024"] == 0 else "inconclusive"),
-        ("A5", "vicious cycle", "Domestic platforms lose users",
-         "Mobile Index MAU, F126, F133",
-         f"Wavve {ev['wavve_mau_2021']}m (Feb 2021) to {ev['wavve_mau_2024']}m (Mar 2024) ({ev['wavve_mau_change_pct']}%)",
-         _direction(ev["wavve_mau_change_pct"], -1)),
-        ("A6", "vicious cycle", "Drama production shifts from broadcasters to global platforms",
-         "KCC assessment, F050-F053",
-         f"broadcasters {ev['bcast_dramas_2019']} to {ev['bcast_dramas_2023']}; global OTTs "
-         f"{ev['global_dramas_2019']} to {ev['global_dramas_2023']} (2019-2023)",
-         "supported" if ev["bcast_dramas_2023"] < ev["bcast_dramas_2019"]
-         and ev["global_dramas_2023"] > ev["global_dramas_2019"] else "contradicted"),
-        ("A7", "vicious cycle", "Rising share of Korean dramas made only for global streamers",
-         "MyDramaList org_net, 2015-2022",
-         f"{ev['mdl_share_first_pct']}% ({ev['mdl_first_year']}) to {ev['mdl_share_last_pct']}% "
-         f"({ev['mdl_last_year']}); odds ratio per year {ev['mdl_or']} (95% CI {ev['mdl_or_low']} to {ev['mdl_or_high']})",
-         _trend_verdict(ev["mdl_or_low"], ev["mdl_or_high"])),
-        ("A8", "vicious cycle", "Korean titles take a rising share of Netflix's non-English TV Top 10",
-         "Netflix Top 10, identifiable rows to June 2025",
-         f"{ev['kor_share_first_pct']}% ({ev['kor_first_year']}) to {ev['kor_share_last_pct']}% "
-         f"({ev['kor_last_year']}, Jan-Jun); odds ratio per year {ev['kor_or']} (95% CI {ev['kor_or_low']} to {ev['kor_or_high']})",
-         _trend_verdict(ev["kor_or_low"], ev["kor_or_high"])),
-        ("A9", "vicious cycle", "Viewing of domestic platforms' own titles falls",
-         "none (no title-level viewing for Wavve or Tving)", "no data in this book", "not testable here"),
-        ("B1", "windowing", "A domestic-first title can still draw a global audience after moving",
-         "Netflix Top 10 and H1 2025 engagement report",
-         f"Weak Hero Class 1: {ev['whc1_weeks_in_top10']} weeks in the Top 10, best week {ev['whc1_peak_views_m']}m views; "
-         f"{ev['whc1_report_views_m']}m views in H1 2025, rank {ev['whc1_report_rank']} of {ev['whc1_report_n_korean_shows']} Korean shows",
-         "supported" if ev["whc1_weeks_in_top10"] > 0 else "contradicted"),
-        ("B2", "windowing", "Korean library shows keep most of their value from year to year",
-         "engagement reports H1 2023-H1 2025",
-         f"{ev['lib_n']} library shows lose {ev['lib_loss_pct']}% of hours a year "
-         f"(95% CI {ev['lib_loss_low_pct']} to {ev['lib_loss_high_pct']})",
-         lib_verdict),
-        ("B3", "windowing", "Selling programmes after domestic airing is a growing income",
-         "F086-F091",
-         f"programme exports US${ev['exports_2020']}m to US${ev['exports_2023']}m, 2020-2023 ({ev['exports_change_pct']}%)",
-         _direction(ev["exports_change_pct"], +1)),
-        ("B4", "windowing", "Producers earn more from domestic first then licence than from a direct commission",
-         "none (no licence fees or title-level revenue)", "no data in this book", "not testable here"),
-    ]
-    table = pd.DataFrame(rows, columns=["id", "view", "prediction", "data that check it", "what the data show", "verdict"])
-    assert table["verdict"].isin(VERDICTS).all()
+    from korean_ott import data, migration, production, weak_hero
+
+    start, end = COMMON_WINDOW
+    ev: dict = {"window": COMMON_WINDOW}
+    # Users: Mobile Index panel only.
+    mau = migration.load_mau(data_dir)
+    users = domestic_share(mau, "month", "mau_million")
+    ev["users"] = users
+    first_year, last_year = _year(users["month"].iloc[0]), _year(users["month"].iloc[-1])
+    ev["users_full_years"] = (first_year, last_year)
+    ev["users_common"] = window_change(users, "month", "share_pct", start, end)
+    ev["users_full"] = window_change(users, "month", "share_pct", first_year, last_year)
+    ev["users_definitions"] = {
+        name: {"common": window_change(domestic_share(mau, "month", "mau_million", dom), "month", "share_pct", start, end),
+               "full": window_change(domestic_share(mau, "month", "mau_million", dom), "month", "share_pct",
+                                     first_year, last_year)}
+        for name, dom in {"Wavve and Tving": DOMESTIC, "Wavve only": ("Wavve",), "Tving only": ("Tving",),
+                          "Wavve, Tving and Coupang Play": DOMESTIC + ("Coupang Play",)}.items()}
+    # Revenue (facts register, billion KRW).
+    revenue = facts_table(REVENUE_FACTS, data_dir)
+    rev_share = domestic_share(revenue, "year", "value")
+    ev["revenue"], ev["revenue_share"] = revenue, rev_share
+    ev["revenue_common"] = window_change(rev_share, "year", "share_pct", start, end)
+    ev["revenue_full"] = window_change(rev_share, "year", "share_pct", int(rev_share["year"].min()),
+                                       int(rev_share["year"].max()))
+    # Programme exports (million USD).
+    exports = facts_table({"exports": EXPORT_FACTS}, data_dir)
+    ev["exports"] = exports
+    ev["exports_common"] = window_change(exports, "year", "value", start, end)
+    ev["exports_full"] = window_change(exports, "year", "value", int(exports["year"].min()), int(exports["year"].max()))
+    # Dramas by supplier (two years only).
+    ev["dramas"] = {key: data.fact_number(fid, data_dir) for key, fid in DRAMA_FACTS.items()}
+    # Shared evidence owned by other chapters.
+    ev["ads"] = production.advertising_stance(data.load_resource("industry_series", data_dir))
+    top10, engagement = data.load_top10_weekly(data_dir), data.load_engagement(data_dir)
+    catalogue = data.load_netflix_catalogue_2021(data_dir)
+    ev["kshare"], ev["kshare_sensitivity"], ev["kshare_verdict"] = migration.korean_share_evidence(
+        top10, engagement, catalogue)
+    ev["origin"] = migration.release_origin_evidence(data.load_mdl_dramas(data_dir))
+    # Weak Hero Class 1 after the move, and the library decay used as an anchor.
+    ranked = weak_hero.engagement_ranks(engagement)
+    whc = weak_hero.weak_hero_engagement(ranked).set_index("season")
+    weeks = weak_hero.weak_hero_weeks(top10)
+    ev["whc1"] = {"views_m": float(whc.loc["Class 1", "views"]) / 1e6,
+                  "views_class2_m": float(whc.loc["Class 2", "views"]) / 1e6,
+                  "rank_hangul": int(whc.loc["Class 1", "rank_views_hangul"]),
+                  "n_hangul": int(ranked["hangul"].sum()),
+                  "weeks_in_top10": int((weeks["season"] == "Class 1").sum())}
+    slopes = library_decay(engagement)
+    ev["library_slopes"], ev["library"] = slopes, annual_decay_estimate(slopes["slope_per_half_year"])
+    return ev
+
+
+# --- Predictions, verdicts, and the verdict by view ----------------------------------
+
+#: Verdict words of the predictions table.
+VERDICTS = ("supported", "contradicted", "inconclusive", "not testable here")
+#: Who makes a prediction: only view A, only view B, both, or neither.
+PREDICTED_BY = ("A only", "B only", "both", "neither")
+#: Verdict words for a view (a view can be supported by some predictions and contradicted by others).
+VIEW_VERDICTS = ("supported", "contradicted", "mixed", "inconclusive", "not testable here")
+
+#: Each prediction, written down with its rule before any result is computed.
+#: id -> (prediction, predicted by, discriminating, data, rule).
+PREDICTIONS = {
+    "A1": ("The domestic platforms' share of the users of the three services falls",
+           "A only", True, "Mobile Index app MAU (Wavve, Tving, Netflix)",
+           f"supported if Wavve and Tving's share of the three services' users falls by more than "
+           f"{SHARE_THRESHOLD_PP:g} percentage point on the common window and on the whole panel; "
+           f"contradicted if it rises by more than that on both; otherwise inconclusive"),
+    "A2": ("The domestic platforms' share of the three services' revenue falls",
+           "A only", True, "facts register: Wavve, Tving and Netflix Services Korea revenue",
+           f"as A1, for the share of revenue (threshold {SHARE_THRESHOLD_PP:g} percentage point)"),
+    "A3": ("The domestic platforms cut their content spending",
+           "A only", True, "none: no series of the platforms' content spending",
+           "supported if content spending falls over the common window; needs a yearly series"),
+    "B1": ("A title's licence value to an audience that has not seen it decays slowly enough "
+           "that launching at home first pays at the observed windows",
+           "B only", True, "none: no licence fee, domestic revenue or hit rate for any title",
+           "supported if the break-even decay at the observed window exceeds the decay measured "
+           "for unseen titles; needs licence fees and a decay measure for new audiences"),
+    "N1": ("Broadcast advertising falls", "both", False,
+           "KCC broadcasting property status (the book's one advertising series)",
+           "supported if the stance of the production chapter is 'fell in every year after its peak'; "
+           "contradicted if advertising is at its highest since the break; otherwise inconclusive"),
+    "N2": ("Drama supply moves from broadcasters to global platforms", "both", False,
+           "KCC competition assessment (two years only)",
+           "supported if broadcasters' count falls and global platforms' count rises"),
+    "N3": ("A rising share of Korean dramas is first released only on a global streamer", "both", False,
+           "MyDramaList scrape (full years)",
+           "supported if every window refit of the platform-migration chapter has its 95% interval above 1"),
+    "N4": ("Korean titles take a rising share of Netflix's non-English TV Top 10", "both", False,
+           "Netflix weekly Top 10, identifiable slots",
+           "supported if every window refit of the platform-migration chapter has its 95% interval above 1"),
+    "N5": ("Broadcast programme exports grow", "both", False,
+           "facts register: programme exports (million USD)",
+           "supported if exports rise on the common window and on the whole series; "
+           "contradicted if they fall on both; otherwise inconclusive"),
+    "N6": ("A domestic-first title still draws a global audience after moving", "both", False,
+           "Netflix Top 10 and the first-half 2025 engagement report",
+           "supported if Weak Hero Class 1 entered the weekly non-English TV Top 10; "
+           "the case was chosen because it succeeded, so it cannot come out against either view"),
+}
+
+
+def _fmt_window(change: dict) -> str:
+    return f"{change['start']} to {change['end']}"
+
+
+def predictions_table(ev: dict) -> pd.DataFrame:
+    """Each prediction, who makes it, the data, the window, the rule, the result and the verdict.
+
+    Columns: ``id``, ``prediction``, ``predicted by`` (:data:`PREDICTED_BY`),
+    ``data``, ``window``, ``rule``, ``result``, ``other windows``, ``verdict``
+    (:data:`VERDICTS`) and ``discriminating`` (True only for a prediction that
+    one view makes and the other does not, and whose test can come out against it).
+    """
+    start, end = ev["window"]
+    uc, uf = ev["users_common"], ev["users_full"]
+    rc, rf = ev["revenue_common"], ev["revenue_full"]
+    ec, ef = ev["exports_common"], ev["exports_full"]
+    d = ev["dramas"]
+    ads = ev["ads"]
+    whc1 = ev["whc1"]
+    kshare, origin = ev["kshare"], ev["origin"]["global_only"]["trend"]
+    outcome = {
+        "A1": (f"{uc['first']:.1f}% to {uc['last']:.1f}% ({uc['change']:+.1f} points, {_fmt_window(uc)})",
+               f"whole panel {_fmt_window(uf)}: {uf['first']:.1f}% to {uf['last']:.1f}% ({uf['change']:+.1f} points)",
+               change_verdict([uc["change"], uf["change"]], -1, SHARE_THRESHOLD_PP), f"{start}-{end}"),
+        "A2": (f"{rc['first']:.1f}% to {rc['last']:.1f}% ({rc['change']:+.1f} points, {_fmt_window(rc)})",
+               f"longest common years {_fmt_window(rf)}: {rf['change']:+.1f} points",
+               change_verdict([rc["change"], rf["change"]], -1, SHARE_THRESHOLD_PP), f"{start}-{end}"),
+        "A3": ("no data in this book", "", "not testable here", f"{start}-{end}"),
+        "B1": ("no data in this book; the model's break-even decay is shown across a range", "",
+               "not testable here", "Weak Hero Class 1's window"),
+        "N1": (f"stance: {ads['stance']}",
+               f"{ads['first_year']}-{ads['last_year']}: {ads['change_whole_pct']:+.1f}%",
+               advertising_verdict(ads), f"{ads['first_year']}-{ads['last_year']} (the series' years)"),
+        "N2": (f"broadcasters {d[('broadcasters', 2019)]:.0f} to {d[('broadcasters', 2023)]:.0f}; "
+               f"global OTTs {d[('global OTTs', 2019)]:.0f} to {d[('global OTTs', 2023)]:.0f}",
+               "no other years in the register",
+               "supported" if d[("broadcasters", 2023)] < d[("broadcasters", 2019)]
+               and d[("global OTTs", 2023)] > d[("global OTTs", 2019)] else
+               ("contradicted" if d[("broadcasters", 2023)] > d[("broadcasters", 2019)]
+                and d[("global OTTs", 2023)] < d[("global OTTs", 2019)] else "inconclusive"),
+               "2019 and 2023"),
+        "N3": (f"odds ratio per year {origin['odds_ratio']:.2f} (95% CI {origin['low']:.2f} to {origin['high']:.2f})",
+               str(ev["origin"]["global_only"]["verdict"]),
+               trend_verdict(ev["origin"]["global_only"]["verdict"]), str(origin["window"])),
+        "N4": (f"odds ratio per year {kshare['odds_ratio']:.2f} (95% CI {kshare['low']:.2f} to {kshare['high']:.2f})",
+               str(ev["kshare_verdict"]), trend_verdict(ev["kshare_verdict"]), str(kshare["window"])),
+        "N5": (f"{ec['first']:.1f} to {ec['last']:.1f} ({ec['change_pct']:+.1f}%, {_fmt_window(ec)})",
+               f"whole series {_fmt_window(ef)}: {ef['change_pct']:+.1f}%",
+               change_verdict([ec["change"], ef["change"]], +1), f"{start}-{end}"),
+        "N6": (f"{whc1['weeks_in_top10']} weeks in the Top 10; {whc1['views_m']:.1f} million views in the "
+               f"first half of 2025, rank {whc1['rank_hangul']} of {whc1['n_hangul']} Hangul-titled shows",
+               "", "supported" if whc1["weeks_in_top10"] > 0 else "contradicted", "first half of 2025"),
+    }
+    rows = []
+    for pid, (prediction, by, discriminating, source, rule) in PREDICTIONS.items():
+        result, other, verdict, window = outcome[pid]
+        rows.append({"id": pid, "prediction": prediction, "predicted by": by, "data": source,
+                     "window": window, "rule": rule, "result": result, "other windows": other,
+                     "verdict": verdict, "discriminating": discriminating})
+    table = pd.DataFrame(rows)
+    check_predictions(table)
     return table
+
+
+def check_predictions(table: pd.DataFrame) -> None:
+    """Raise ``ValueError`` if a row has an unknown verdict or 'predicted by', or is marked
+    discriminating although both views (or neither) make it."""
+    for _, row in table.iterrows():
+        if row["verdict"] not in VERDICTS:
+            raise ValueError(f"prediction {row['id']}: verdict {row['verdict']!r} is not one of {VERDICTS}")
+        if row["predicted by"] not in PREDICTED_BY:
+            raise ValueError(f"prediction {row['id']}: 'predicted by' {row['predicted by']!r} "
+                             f"is not one of {PREDICTED_BY}")
+        if row["discriminating"] and row["predicted by"] not in ("A only", "B only"):
+            raise ValueError(f"prediction {row['id']}: made by {row['predicted by']}, so it cannot discriminate")
+
+
+def verdict_by_view(table: pd.DataFrame) -> dict[str, str]:
+    """Each view's verdict from its discriminating predictions only.
+
+    For view A the rows predicted by 'A only' and marked discriminating count
+    (for B, 'B only'). Of those with a verdict other than 'not testable here':
+    none -> 'not testable here'; some supported and some contradicted -> 'mixed';
+    some contradicted, none supported -> 'contradicted'; some supported, none
+    contradicted -> 'supported'; otherwise 'inconclusive'.
+    Returns ``{"A": verdict, "B": verdict}``.
+    """
+    check_predictions(table)
+    out = {}
+    for view in ("A", "B"):
+        rows = table[(table["predicted by"] == f"{view} only") & table["discriminating"].astype(bool)]
+        tested = set(rows.loc[rows["verdict"] != "not testable here", "verdict"])
+        if not tested:
+            out[view] = "not testable here"
+        elif {"supported", "contradicted"} <= tested:
+            out[view] = "mixed"
+        elif "contradicted" in tested:
+            out[view] = "contradicted"
+        elif "supported" in tested:
+            out[view] = "supported"
+        else:
+            out[view] = "inconclusive"
+    return out
+
+
+def glue_predictions(table: pd.DataFrame) -> dict:
+    """Glue every prediction's verdict and each view's verdict under shared ``ev_`` keys.
+
+    Keys: ``ev_pred_<id>_verdict`` (id in lower case), ``ev_view_a_verdict``,
+    ``ev_view_b_verdict``, ``ev_pred_n`` (predictions), ``ev_pred_n_discriminating``,
+    ``ev_pred_window`` (the common window, text). Returns what was glued.
+    """
+    from korean_ott.glue import glue_number, glue_text
+
+    views = verdict_by_view(table)
+    glued = {}
+    for _, row in table.iterrows():
+        key = f"ev_pred_{row['id'].lower()}_verdict"
+        glued[key] = glue_text(key, row["verdict"])
+    glued["ev_view_a_verdict"] = glue_text("ev_view_a_verdict", views["A"])
+    glued["ev_view_b_verdict"] = glue_text("ev_view_b_verdict", views["B"])
+    glued["ev_pred_n"] = glue_number("ev_pred_n", len(table))
+    glued["ev_pred_n_discriminating"] = glue_number("ev_pred_n_discriminating", int(table["discriminating"].sum()))
+    glued["ev_pred_window"] = glue_text("ev_pred_window", f"{COMMON_WINDOW[0]}–{COMMON_WINDOW[1]}")
+    return glued
+
+
+def glue_shares(ev: dict) -> dict:
+    """Glue the user and revenue shares behind predictions A1 and A2 under ``ev_users_*`` and
+    ``ev_revenue_*`` keys (percent and percentage points at one decimal; months and years as text)."""
+    from korean_ott.glue import glue_number, glue_text
+
+    glued = {}
+    for name in ("users", "revenue"):
+        for window in ("common", "full"):
+            change = ev[f"{name}_{window}"]
+            prefix = f"ev_{name}_{window}"
+            glued[f"{prefix}_start"] = glue_text(f"{prefix}_start", change["start"])
+            glued[f"{prefix}_end"] = glue_text(f"{prefix}_end", change["end"])
+            glued[f"{prefix}_first"] = glue_number(f"{prefix}_first", change["first"], 1)
+            glued[f"{prefix}_last"] = glue_number(f"{prefix}_last", change["last"], 1)
+            glued[f"{prefix}_change"] = glue_number(f"{prefix}_change", change["change"], 1)
+    return glued

@@ -90,37 +90,69 @@ def test_invalid_parameters_are_rejected(base):
 @pytest.fixture
 def win() -> expert_views.WindowingParams:
     return expert_views.WindowingParams(domestic_revenue=0.7, licence_fee=0.8, decay=0.3,
-                                  discount_rate=0.05, window_years=1.0, cost_plus_margin=0.1)
+                                        discount_rate=0.05, window_years=1.0, cost_plus_margin=0.1,
+                                        hit_probability=0.5, sequel_value=0.2, cannibalisation=0.25)
 
 
-def test_windowing_formula(win):
+def test_windowing_worked_by_hand(win):
+    # licence after one year: 0.8 * exp(-0.35) = 0.563750...; hit value 0.763750...
     out = expert_views.windowing_revenue(win)
-    assert math.isclose(out["domestic_first"], 0.7 + 0.8 * math.exp(-0.35))
+    hit = 0.8 * math.exp(-0.35) + 0.2
+    assert math.isclose(out["domestic_first"], 0.7 + 0.5 * hit)            # 1.081875
+    assert math.isclose(out["domestic_first"], 1.081875, abs_tol=1e-6)
     assert math.isclose(out["direct_to_global"], 1.1)
-    assert math.isclose(out["difference"], out["domestic_first"] - out["direct_to_global"])
+    assert math.isclose(out["difference"], 1.081875 - 1.1, abs_tol=1e-6)
+    assert math.isclose(out["simultaneous"], 0.7 * 0.75 + 0.5 * 1.0)       # 1.025
+    assert math.isclose(out["simultaneous_difference"], -0.075)
+    assert math.isclose(out["sd_domestic_first"], 0.5 * hit)
 
 
-def test_break_even_window_equals_analytic_and_zeroes_difference(win):
+def test_certain_hit_without_sequel_is_the_old_model(win):
+    sure = replace(win, hit_probability=1.0, sequel_value=0.0)
+    out = expert_views.windowing_revenue(sure)
+    assert math.isclose(out["domestic_first"], 0.7 + 0.8 * math.exp(-0.35))
+    assert out["sd_domestic_first"] == 0.0
+
+
+def test_break_even_window_by_hand(win):
+    # pi*l = 0.4; gap = 1.1 - 0.7 - 0.5*0.2 = 0.3; w* = ln(0.4/0.3)/0.35 = 0.821949...
     w_star = expert_views.break_even_window(win)
-    assert math.isclose(w_star, math.log(0.8 / (1.1 - 0.7)) / 0.35)
+    assert math.isclose(w_star, math.log(0.4 / 0.3) / 0.35)
+    assert math.isclose(w_star, 0.821949, abs_tol=1e-6)
     at = expert_views.windowing_revenue(replace(win, window_years=w_star))
     assert abs(at["difference"]) < 1e-12
     assert expert_views.windowing_revenue(replace(win, window_years=w_star - 0.1))["difference"] > 0
     assert expert_views.windowing_revenue(replace(win, window_years=w_star + 0.1))["difference"] < 0
 
 
-def test_break_even_domestic_revenue_zeroes_difference(win):
-    d_star = expert_views.break_even_domestic_revenue(win)
-    assert abs(expert_views.windowing_revenue(replace(win, domestic_revenue=d_star))["difference"]) < 1e-12
+def test_break_even_hit_probability_by_hand(win):
+    # gap 0.4 over hit value 0.763750... = 0.52373...
+    pi_star = expert_views.break_even_hit_probability(win)
+    assert math.isclose(pi_star, 0.4 / (0.8 * math.exp(-0.35) + 0.2))
+    at = expert_views.windowing_revenue(replace(win, hit_probability=pi_star))
+    assert abs(at["difference"]) < 1e-12
+    assert expert_views.break_even_hit_probability(replace(win, domestic_revenue=1.2)) == 0.0
+    assert math.isnan(expert_views.break_even_hit_probability(replace(win, licence_fee=0.1, sequel_value=0.0)))
 
 
-def test_difference_monotone_in_window_and_domestic_revenue(win):
+def test_break_even_decay_by_hand(win):
+    # k* = ln(0.4/0.3)/1 - 0.05 = 0.23768...
+    k_star = expert_views.break_even_decay(win)
+    assert math.isclose(k_star, math.log(0.4 / 0.3) - 0.05)
+    assert abs(expert_views.windowing_revenue(replace(win, decay=k_star))["difference"]) < 1e-12
+    assert math.isnan(expert_views.break_even_decay(replace(win, licence_fee=0.5)))  # fails even at k = 0
+    assert expert_views.break_even_decay(replace(win, domestic_revenue=1.2)) == math.inf
+    with pytest.raises(ValueError):
+        expert_views.break_even_decay(replace(win, window_years=0.0))
+
+
+def test_difference_monotone(win):
     by_window = [expert_views.windowing_revenue(replace(win, window_years=w))["difference"]
                  for w in np.linspace(0, 5, 11)]
-    by_domestic = [expert_views.windowing_revenue(replace(win, domestic_revenue=d))["difference"]
-                   for d in np.linspace(0, 1.5, 11)]
+    by_hit = [expert_views.windowing_revenue(replace(win, hit_probability=p))["difference"]
+              for p in np.linspace(0, 1, 11)]
     assert all(b < a for a, b in zip(by_window, by_window[1:]))
-    assert all(b > a for a, b in zip(by_domestic, by_domestic[1:]))
+    assert all(b > a for a, b in zip(by_hit, by_hit[1:]))
 
 
 def test_break_even_window_edge_cases(win):
@@ -135,25 +167,47 @@ def test_windowing_grid_shape_and_values(win):
     row = grid[(grid.domestic_revenue == 1.0) & (grid.licence_fee == 0.4)].iloc[0]
     assert math.isclose(row["difference"], expert_views.windowing_revenue(
         replace(win, domestic_revenue=1.0, licence_fee=0.4))["difference"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown parameter"):
         expert_views.windowing_grid(win, "nope", [1], "licence_fee", [1])
 
 
-def test_negative_windowing_parameter_rejected(win):
+@pytest.mark.parametrize("field,value", [("decay", -0.1), ("hit_probability", 1.5),
+                                         ("cannibalisation", 2.0), ("licence_fee", math.nan)])
+def test_bad_windowing_parameter_rejected(win, field, value):
+    with pytest.raises(ValueError, match=field):
+        replace(win, **{field: value})
+
+
+def test_one_at_a_time_finds_the_reversal(win):
+    table = expert_views.one_at_a_time(win, {"window_years": (0.0, 3.0), "domestic_revenue": (0.7, 0.8)},
+                                       lambda p: expert_views.windowing_revenue(p)["difference"])
+    row = table.set_index("parameter").loc["window_years"]
+    assert math.isclose(row["reverses_at"], expert_views.break_even_window(win), rel_tol=1e-6)
+    assert row["outcome_low"] > 0 > row["outcome_high"]
+    # difference at d = 0.8 is 1.181875 - 1.1 > 0: reverses at d = 1.1 - 0.381875 = 0.718125
+    assert math.isclose(table.set_index("parameter").loc["domestic_revenue", "reverses_at"], 0.718125, abs_tol=1e-6)
+    with pytest.raises(ValueError, match="does not contain"):
+        expert_views.one_at_a_time(win, {"decay": (0.5, 1.0)}, lambda p: 0.0)
+    with pytest.raises(ValueError, match="unknown parameter"):
+        expert_views.one_at_a_time(win, {"nope": (0.0, 1.0)}, lambda p: 0.0)
+
+
+def test_global_growth_lowers_the_domestic_share(base):
+    still = expert_views.final_share_change(base, 5)
+    assert abs(still) < 1e-9
+    assert expert_views.final_share_change(replace(base, global_growth=0.1), 5) < 0
     with pytest.raises(ValueError):
-        replace(win, decay=-0.1)
+        replace(base, global_growth=-1.0)
 
 
-# --- evidence helpers -----------------------------------------------------------------
+def test_parameter_table_needs_meanings(win):
+    table = expert_views.parameter_table(win, expert_views.WINDOWING_MEANING, {"decay": "data"})
+    assert list(table["anchor"]).count("data") == 1
+    with pytest.raises(ValueError, match="no meaning"):
+        expert_views.parameter_table(win, {}, {})
 
-def test_classify_origin():
-    assert expert_views.classify_origin("Netflix") == "global only"
-    assert expert_views.classify_origin("Disney+ Hulu") == "global only"
-    assert expert_views.classify_origin("jTBC Netflix") == "global with domestic"
-    assert expert_views.classify_origin("Amazon Prime TVING") == "global with domestic"
-    assert expert_views.classify_origin("TVING") == "domestic or other"
-    assert expert_views.classify_origin(pd.NA) == "unknown"
 
+# --- evidence and predictions ----------------------------------------------------------
 
 def test_library_decay_recovers_known_slope():
     rows = []
@@ -172,19 +226,79 @@ def test_library_decay_recovers_known_slope():
     assert est["rate_low"] < est["rate"] < est["rate_high"]
 
 
-def test_share_by_year_wilson():
-    frame = pd.DataFrame({"year": [2020] * 4 + [2021] * 2, "flag": [True, False, False, False, True, True]})
-    out = expert_views.share_by_year(frame, "year", "flag")
-    assert list(out["k"]) == [1, 2] and list(out["n"]) == [4, 2]
-    assert list(out["share_pct"]) == [25.0, 100.0]
-    assert (out["ci_low_pct"] <= out["share_pct"]).all() and (out["share_pct"] <= out["ci_high_pct"]).all()
+def test_domestic_share_by_hand():
+    table = pd.DataFrame({"month": ["2021-01"] * 3 + ["2021-02"] * 2,
+                          "platform": ["Wavve", "Tving", "Netflix", "Wavve", "Netflix"],
+                          "mau": [3.0, 1.0, 4.0, 2.0, 2.0]})
+    out = expert_views.domestic_share(table, "month", "mau")
+    assert out["month"].tolist() == ["2021-01"]          # Tving missing in February
+    assert out["share_pct"].tolist() == [50.0]           # (3 + 1) / (3 + 1 + 4)
+    only = expert_views.domestic_share(table, "month", "mau", domestic=("Wavve",))
+    assert only["share_pct"].tolist() == [3 / 7 * 100, 50.0]
 
 
-def test_logistic_trend_direction():
-    frame = pd.DataFrame({"year": np.repeat(np.arange(2015, 2023), 50)})
-    frame["flag"] = [(i % 50) < 5 * (y - 2014) for i, y in enumerate(frame["year"])]
-    out = expert_views.logistic_trend(frame, "year", "flag")
-    assert out["or_low"] > 1
+def test_domestic_share_bad_input():
+    table = pd.DataFrame({"month": ["2021-01", "2021-01"], "platform": ["Wavve", "Wavve"], "mau": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="no rows for platform"):
+        expert_views.domestic_share(table, "month", "mau")
+    dup = pd.DataFrame({"month": ["2021-01"] * 4, "platform": ["Wavve", "Wavve", "Tving", "Netflix"],
+                        "mau": [1.0, 2.0, 1.0, 1.0]})
+    with pytest.raises(ValueError, match="two rows for Wavve at 2021-01"):
+        expert_views.domestic_share(dup, "month", "mau")
+    neg = pd.DataFrame({"month": ["2021-01"] * 3, "platform": ["Wavve", "Tving", "Netflix"], "mau": [-1.0, 1.0, 1.0]})
+    with pytest.raises(ValueError, match="negative"):
+        expert_views.domestic_share(neg, "month", "mau")
+
+
+def test_window_change_by_hand():
+    table = pd.DataFrame({"year": [2020, 2021, 2022, 2023], "v": [10.0, 20.0, 15.0, 30.0]})
+    out = expert_views.window_change(table, "year", "v", 2021, 2023)
+    assert (out["start"], out["end"], out["change"], out["change_pct"]) == ("2021", "2023", 10.0, 50.0)
+    with pytest.raises(ValueError, match="fewer than two"):
+        expert_views.window_change(table, "year", "v", 2023, 2024)
+
+
+def test_change_verdict_rules():
+    assert expert_views.change_verdict([-2.0, -3.0], -1, 1.0) == "supported"
+    assert expert_views.change_verdict([2.0, 3.0], -1, 1.0) == "contradicted"
+    assert expert_views.change_verdict([-2.0, 0.5], -1, 1.0) == "inconclusive"   # one within the band
+    assert expert_views.change_verdict([-2.0, 3.0], -1) == "inconclusive"        # windows disagree
+    with pytest.raises(ValueError):
+        expert_views.change_verdict([1.0], 0)
+    with pytest.raises(ValueError):
+        expert_views.change_verdict([], 1)
+
+
+def test_shared_verdict_mappings():
+    assert expert_views.trend_verdict("rising: every one of the 9 windows") == "supported"
+    assert expert_views.trend_verdict("falling: every one") == "contradicted"
+    assert expert_views.trend_verdict("no trend detectable: ...") == "inconclusive"
+    assert expert_views.advertising_verdict({"stance": "fell in every year after its peak"}) == "supported"
+    assert expert_views.advertising_verdict({"stance": "at its highest level since the break"}) == "contradicted"
+    assert expert_views.advertising_verdict({"stance": "below its peak, with rises and falls since"}) == "inconclusive"
+
+
+def _table(rows):
+    return pd.DataFrame([{"id": i, "predicted by": by, "verdict": v, "discriminating": d}
+                         for i, by, v, d in rows])
+
+
+def test_verdict_by_view_uses_discriminating_rows_only():
+    table = _table([("A1", "A only", "contradicted", True), ("A2", "A only", "inconclusive", True),
+                    ("N1", "both", "supported", False), ("B1", "B only", "not testable here", True)])
+    assert expert_views.verdict_by_view(table) == {"A": "contradicted", "B": "not testable here"}
+    mixed = _table([("A1", "A only", "contradicted", True), ("A2", "A only", "supported", True),
+                    ("B1", "B only", "inconclusive", True), ("B2", "B only", "supported", False)])
+    assert expert_views.verdict_by_view(mixed) == {"A": "mixed", "B": "inconclusive"}
+
+
+def test_predictions_table_bad_rows_rejected():
+    with pytest.raises(ValueError, match="cannot discriminate"):
+        expert_views.verdict_by_view(_table([("N1", "both", "supported", True)]))
+    with pytest.raises(ValueError, match="verdict 'maybe'"):
+        expert_views.verdict_by_view(_table([("A1", "A only", "maybe", True)]))
+    with pytest.raises(ValueError, match="predicted by"):
+        expert_views.verdict_by_view(_table([("A1", "C only", "supported", True)]))
 
 
 @pytest.fixture(scope="module")
@@ -192,24 +306,17 @@ def evidence():
     return expert_views.collect_evidence()
 
 
-def test_evidence_reads_the_facts_register(evidence, facts):
-    assert evidence["ads_2019"] == float(facts.loc["F062", "value"])
-    assert evidence["bcast_dramas_2023"] == int(float(facts.loc["F051", "value"]))
-    assert evidence["whc1_weeks_in_top10"] >= 1
-    assert 0 < evidence["lib_loss_low_pct"] <= evidence["lib_loss_pct"] <= evidence["lib_loss_high_pct"]
+def test_evidence_reads_the_register(evidence, facts):
+    rev = evidence["revenue_share"].set_index("year")
+    wavve, tving, netflix = (float(facts.loc[f, "value"]) for f in ("F095", "F108", "F121"))
+    assert math.isclose(rev.loc[2021, "share_pct"], 100 * (wavve + tving) / (wavve + tving + netflix))
+    assert evidence["users_common"]["start"] == "2021-02"
+    assert evidence["whc1"]["weeks_in_top10"] >= 1
 
 
-def test_predictions_table_uses_the_verdict_vocabulary(evidence):
+def test_predictions_table_is_complete(evidence):
     table = expert_views.predictions_table(evidence)
-    assert table["verdict"].isin(expert_views.VERDICTS).all()
-    assert set(table["view"]) == {"vicious cycle", "windowing"}
     assert table["id"].is_unique
-
-
-def test_minimum_viable_reinvestment_rises_as_ads_fall(base):
-    rich = expert_views.minimum_viable_reinvestment(base)
-    poor = expert_views.minimum_viable_reinvestment(replace(base, ad_revenue=0.5 * base.ad_revenue))
-    assert 0 < rich < poor <= 1
-    assert expert_views.reinvestment_steady_states(replace(base, reinvest_rate=rich))[-1] > 0
-    below = replace(base, reinvest_rate=rich - 0.01)
-    assert expert_views.reinvestment_steady_states(below) == [0.0]
+    assert set(table["verdict"]) <= set(expert_views.VERDICTS)
+    assert not table.loc[table["predicted by"] == "both", "discriminating"].any()
+    assert not table.loc[table["id"] == "N6", "discriminating"].item()
