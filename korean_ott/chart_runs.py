@@ -338,8 +338,8 @@ def glue_run_comparison(comparison: pd.DataFrame, draws: int = BOOT_DRAWS, seed:
     ``ev_runs_median_other`` and ``ev_runs_diff_median``, each with ``_low`` and
     ``_high``; ``ev_runs_share4_korean_pct``, ``ev_runs_share4_other_pct`` and
     ``ev_runs_diff_share4_pp``, each with ``_low`` and ``_high``;
-    ``ev_runs_min_weeks``, ``ev_runs_boot_draws``, ``ev_runs_boot_seed`` and the
-    text ``ev_runs_verdict``. Pass the same ``draws``/``seed`` as to
+    ``ev_runs_min_weeks``, ``ev_runs_boot_draws``, ``ev_runs_boot_seed``, the
+    text ``ev_runs_verdict`` and the rule that decides it, ``ev_runs_verdict_rule``. Pass the same ``draws``/``seed`` as to
     :func:`compare_runs`.
     """
     table = comparison.set_index(["group", "measure"])
@@ -369,6 +369,7 @@ def glue_run_comparison(comparison: pd.DataFrame, draws: int = BOOT_DRAWS, seed:
     glue_number("ev_runs_boot_draws", draws)
     glue_number("ev_runs_boot_seed", seed)
     glue_text("ev_runs_verdict", run_verdict(comparison))
+    glue_text("ev_runs_verdict_rule", VERDICT_RULE)
 
 
 def glue_run_selection(runs: pd.DataFrame) -> None:
@@ -376,9 +377,11 @@ def glue_run_selection(runs: pd.DataFrame) -> None:
 
     Keys: ``ev_runs_sel_all``, ``ev_runs_sel_after_cutoff``,
     ``ev_runs_sel_left_truncated``, ``ev_runs_sel_unidentified``,
-    ``ev_runs_sel_kept``, ``ev_runs_sel_censored``.
+    ``ev_runs_sel_kept``, ``ev_runs_sel_censored``; and the text of
+    :data:`RUN_SELECTION` as ``ev_runs_selection``.
     """
     counts = selection_counts(runs)["seasons"].to_list()
     keys = ("all", "after_cutoff", "left_truncated", "unidentified", "kept", "censored")
     for key, value in zip(keys, counts):
         glue_number(f"ev_runs_sel_{key}", value)
+    glue_text("ev_runs_selection", RUN_SELECTION)

@@ -286,6 +286,7 @@ def test_glue_run_comparison_keys_and_values(captured):
     assert captured["ev_runs_min_weeks"] == 4
     assert captured["ev_runs_boot_draws"] == 1000 and captured["ev_runs_boot_seed"] == 1
     assert captured["ev_runs_verdict"] == cr.run_verdict(table)
+    assert captured["ev_runs_verdict_rule"] == cr.VERDICT_RULE
     for stem in ("median_korean", "median_other", "diff_median", "share4_korean_pct", "diff_share4_pp"):
         assert captured[f"ev_runs_{stem}_low"] <= captured[f"ev_runs_{stem}"] <= captured[f"ev_runs_{stem}_high"]
 
@@ -300,4 +301,5 @@ def test_half_week_medians_keep_one_decimal(captured):
 def test_glue_run_selection(captured, small_runs):
     cr.glue_run_selection(small_runs)
     assert captured == {"ev_runs_sel_all": 5, "ev_runs_sel_after_cutoff": 1, "ev_runs_sel_left_truncated": 1,
-                        "ev_runs_sel_unidentified": 1, "ev_runs_sel_kept": 2, "ev_runs_sel_censored": 0}
+                        "ev_runs_sel_unidentified": 1, "ev_runs_sel_kept": 2, "ev_runs_sel_censored": 0,
+                        "ev_runs_selection": cr.RUN_SELECTION}
