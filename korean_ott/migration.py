@@ -1,10 +1,11 @@
-"""Platform migration: events, Korean weight in Netflix's charts and reports, chart survival.
+"""Platform migration: events, Korea's weight in Netflix's chart and reports, where Korean dramas are first released.
 
 Helpers for the platform-migration chapter. Two hand-curated tables rest on
 rows of the facts register (``data/migration_events.csv`` and
 ``data/ott_mau_mobile_index.csv``); :func:`check_events_against_facts` and
 :func:`check_mau_against_facts` say where a row disagrees with the register.
-Everything else is computed from the Netflix Top 10 lists and engagement reports.
+Everything else is computed from the Netflix Top 10 lists and engagement reports,
+the MyDramaList catalogue of Korean dramas and the 2021 Netflix catalogue.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from . import data
+from .tables import format_p
 from .titles import hangul_mask, identify_korean_top10
 
 #: Quarters in which Korean titles in the Top 10 can be identified (see
@@ -27,8 +28,6 @@ from .titles import hangul_mask, identify_korean_top10
 #: in June 2025, so the fitting window ends with 2025Q2.
 FIT_WINDOW = (pd.Period("2021Q3", "Q"), pd.Period("2025Q2", "Q"))
 NON_ENGLISH_TV = "TV (Non-English)"
-#: A Pearson chi-squared / df above this value sends the trend model to the negative binomial.
-OVERDISPERSION_LIMIT = 1.5
 
 
 # --- hand-curated tables -----------------------------------------------------
@@ -159,56 +158,6 @@ def quarterly_korean_counts(marked: pd.DataFrame, categories=(NON_ENGLISH_TV,)) 
     return table
 
 
-def trend_design(table: pd.DataFrame) -> pd.DataFrame:
-    """The fitting window, with ``years`` = time since the first quarter, in years."""
-    window = table[table["in_fit_window"]].copy()
-    index = pd.PeriodIndex(window["quarter"], freq="Q")
-    window["years"] = (index - index[0]).map(lambda offset: offset.n) / 4
-    return window.reset_index(drop=True)
-
-
-def fit_count_trend(table: pd.DataFrame) -> dict:
-    """Poisson GLM of Korean entries per quarter, offset log(identifiable entries), linear in years.
-
-    Overdispersion is checked with Pearson chi-squared / residual df; above
-    :data:`OVERDISPERSION_LIMIT` a negative binomial (NB2, dispersion
-    estimated by maximum likelihood) is fitted too and becomes the model
-    reported. Returns the tidy results (rate ratio per year with 95% CI).
-    """
-    window = trend_design(table)
-    exog = sm.add_constant(window[["years"]])
-    offset = np.log(window["identifiable"].to_numpy(dtype=float))
-    poisson = sm.GLM(window["korean"].astype(float), exog, family=sm.families.Poisson(),
-                     offset=offset).fit()
-    dispersion = float(poisson.pearson_chi2 / poisson.df_resid)
-    result = {"poisson": poisson, "dispersion": dispersion, "n_quarters": len(window),
-              "first": window["quarter"].iloc[0], "last": window["quarter"].iloc[-1]}
-    chosen, name = poisson, "Poisson"
-    if dispersion > OVERDISPERSION_LIMIT:
-        nb = sm.NegativeBinomial(window["korean"].astype(float), exog, offset=offset,
-                                 loglike_method="nb2").fit(disp=0, maxiter=200)
-        result["negbin"] = nb
-        chosen, name = nb, "negative binomial (NB2)"
-    conf = chosen.conf_int().loc["years"]
-    result.update(model=name, rate_ratio=float(np.exp(chosen.params["years"])),
-                  low=float(np.exp(conf.iloc[0])), high=float(np.exp(conf.iloc[1])),
-                  p_value=float(chosen.pvalues["years"]))
-    window["fitted_share"] = np.exp(chosen.params["const"] + chosen.params["years"] * window["years"])
-    result["fitted"] = window
-    return result
-
-
-def coefficient_table(model, exponentiate: bool = True, label: str = "rate ratio") -> pd.DataFrame:
-    """Params, 95% CI and p-values of a fitted statsmodels model as a tidy, rounded table."""
-    conf = model.conf_int()
-    table = pd.DataFrame({"coef": model.params, "ci_low": conf.iloc[:, 0], "ci_high": conf.iloc[:, 1],
-                          "p_value": model.pvalues})
-    if exponentiate:
-        for column in ("coef", "ci_low", "ci_high"):
-            table[f"{label} {column}".replace(" coef", "")] = np.exp(table[column])
-    return table.round(4)
-
-
 # --- Korean share of hours in the engagement reports ---------------------------
 
 def engagement_korean_shares(engagement: pd.DataFrame, n_boot: int = 2000, seed: int = 20261124) -> pd.DataFrame:
@@ -298,77 +247,6 @@ def rank_among_korean_shows(engagement: pd.DataFrame, report: str, needle: str) 
         of=len(shows)).reset_index(drop=True)
 
 
-# --- survival on the chart -------------------------------------------------------
-
-def chart_runs(marked: pd.DataFrame, category: str = NON_ENGLISH_TV,
-               last_entry: str = "2025-06-29") -> pd.DataFrame:
-    """One row per season title of a list: weeks on the chart and whether its run is complete.
-
-    ``weeks`` is the highest ``cumulative_weeks_in_top_10`` seen (re-entries
-    count). A run is *censored* (``left`` = False) when the title is still on the
-    list in the data's last week. Titles already on the list in its first week
-    are flagged ``left_truncated`` (their run may have begun before the data).
-    ``eligible`` keeps titles that entered after the first week, no later than
-    ``last_entry`` (Korean identification ends in June 2025), and are identifiable.
-    """
-    rows = marked[marked["category"] == category]
-    first_week, last_week = rows["week"].min(), rows["week"].max()
-    runs = rows.groupby("title_key").agg(
-        title=("season_title", "first"), first_week=("week", "min"), last_week=("week", "max"),
-        weeks=("cumulative_weeks_in_top_10", "max"), is_korean=("is_korean", "max"),
-        identifiable=("identifiable", "max")).reset_index()
-    runs["left"] = runs["last_week"] < last_week
-    runs["left_truncated"] = runs["first_week"] == first_week
-    runs["eligible"] = (~runs["left_truncated"] & runs["identifiable"]
-                        & (runs["first_week"] <= pd.Timestamp(last_entry)))
-    runs["group"] = np.where(runs["is_korean"], "Korean", "other non-English")
-    return runs.sort_values(["first_week", "title_key"]).reset_index(drop=True)
-
-
-def survival_comparison(runs: pd.DataFrame) -> dict:
-    """Kaplan-Meier per group (statsmodels SurvfuncRight), medians with 95% CI, log-rank test."""
-    eligible = runs[runs["eligible"]]
-    curves, summary = {}, []
-    for group, rows in eligible.groupby("group", sort=True):
-        fit = SurvfuncRight(rows["weeks"].to_numpy(dtype=float), rows["left"].to_numpy(dtype=int))
-        low, high = km_median_ci(km_table(fit))
-        curves[group] = fit
-        summary.append({"group": group, "titles": len(rows), "censored": int((~rows["left"]).sum()),
-                        "median_weeks": float(fit.quantile(0.5)), "ci_low": low, "ci_high": high,
-                        "share_4plus_weeks": round(float((rows["weeks"] >= 4).mean()), 3)})
-    chi2, p_value = survdiff(eligible["weeks"].to_numpy(dtype=float), eligible["left"].to_numpy(dtype=int),
-                             eligible["group"].to_numpy())
-    return {"curves": curves, "summary": pd.DataFrame(summary), "chi2": float(chi2), "p_value": float(p_value)}
-
-
-def km_median_ci(table: pd.DataFrame) -> tuple[float, float]:
-    """95% CI of the median survival time from the pointwise band of :func:`km_table`.
-
-    The interval holds the times whose band contains one half (Brookmeyer and
-    Crowley): the lower limit is the median of the lower band, the upper limit
-    the median of the upper band (NaN if the upper band never reaches one half).
-    """
-    lower = table.loc[table["ci_low"] <= 0.5, "weeks"]
-    upper = table.loc[table["ci_high"] <= 0.5, "weeks"]
-    return (float(lower.min()) if len(lower) else float("nan"),
-            float(upper.min()) if len(upper) else float("nan"))
-
-
-def km_table(fit: SurvfuncRight) -> pd.DataFrame:
-    """The step function of a Kaplan-Meier fit: weeks, at risk, events, survival and its 95% band."""
-    se = fit.surv_prob_se
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Log-log pointwise interval, as statsmodels uses for quantile_ci.
-        log_s = np.log(fit.surv_prob)
-        half = 1.96 * se / (fit.surv_prob * np.abs(log_s))
-        low = np.exp(-np.exp(np.log(-log_s) + half))
-        high = np.exp(-np.exp(np.log(-log_s) - half))
-    return pd.DataFrame({"weeks": fit.surv_times.astype(int), "at_risk": fit.n_risk.astype(int),
-                         "events": fit.n_events.astype(int), "survival": fit.surv_prob.round(4),
-                         "ci_low": np.nan_to_num(low, nan=0.0).round(4),
-                         "ci_high": np.nan_to_num(high, nan=1.0).round(4)})
-
-
 # --- domestic platforms' finances ------------------------------------------------
 
 #: Facts-register rows of the annual finance series used in the chapter:
@@ -407,18 +285,6 @@ def platform_finance(data_dir=None) -> pd.DataFrame:
 
 
 # --- reporting helpers --------------------------------------------------------------
-
-def format_p_value(p: float) -> str:
-    """A p-value as the book writes it: ``"< 0.001"``, ``"0.004"``, ``"0.08"``, ``"0.80"``."""
-    p = float(p)
-    if not 0 <= p <= 1:
-        raise ValueError(f"a p-value lies in [0, 1], got {p}")
-    if p < 0.001:
-        return "< 0.001"
-    if p < 0.01:
-        return f"{p:.3f}"
-    return f"{p:.2f}"
-
 
 def window_label(start, end) -> str:
     """``"2021Q3–2025Q2"`` (or ``"2015–2022"``): how the book names a fitting window."""
@@ -608,7 +474,7 @@ def glue_korean_share(result: dict, verdict: str) -> dict:
         "ev_kshare_pct": glue_number("ev_kshare_pct", 100 * (result["odds_ratio"] - 1), 1),
         "ev_kshare_pct_low": glue_number("ev_kshare_pct_low", 100 * (result["low"] - 1), 1),
         "ev_kshare_pct_high": glue_number("ev_kshare_pct_high", 100 * (result["high"] - 1), 1),
-        "ev_kshare_p": glue_text("ev_kshare_p", format_p_value(result["p_value"])),
+        "ev_kshare_p": glue_text("ev_kshare_p", format_p(result["p_value"])),
         "ev_kshare_n_weeks": glue_number("ev_kshare_n_weeks", result["n_weeks"]),
         "ev_kshare_n_titles": glue_number("ev_kshare_n_titles", result["n_titles"]),
         "ev_kshare_n_slots": glue_number("ev_kshare_n_slots", result["n_slots"]),
@@ -842,7 +708,7 @@ def glue_release_origin(evidence: dict) -> dict:
         trend = evidence[outcome]["trend"]
         for suffix, field in (("or", "odds_ratio"), ("or_low", "low"), ("or_high", "high")):
             glued[f"ev_origin_{tag}_{suffix}"] = glue_number(f"ev_origin_{tag}_{suffix}", trend[field], 2)
-        glued[f"ev_origin_{tag}_p"] = glue_text(f"ev_origin_{tag}_p", format_p_value(trend["p_value"]))
+        glued[f"ev_origin_{tag}_p"] = glue_text(f"ev_origin_{tag}_p", format_p(trend["p_value"]))
         glued[f"ev_origin_{tag}_verdict"] = glue_text(f"ev_origin_{tag}_verdict", evidence[outcome]["verdict"])
     trend = evidence["global_only"]["trend"]
     glued["ev_origin_window"] = glue_text("ev_origin_window", trend["window"])
