@@ -2,8 +2,10 @@
 
 Chapter-specific logic for ``chapters/01-weak-hero-class.ipynb``: the timeline
 built from the facts register, the show's rows in Netflix's weekly global
-Top 10, the comparison with other Korean entries of the non-English TV list,
-and the show's standing in the January-June 2025 engagement report.
+Top 10, the seed article's dates and figures against the official files, and
+the show's standing in the January-June 2025 engagement report. The comparison
+of Korean and other seasons' runs in the Top 10 is :mod:`korean_ott.chart_runs`,
+shared with chapter 2.
 Every function takes the validated tables from :mod:`korean_ott.data`, so the
 chapter and the tests read the same data the same way.
 """
@@ -11,11 +13,9 @@ chapter and the tests read the same data the same way.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from korean_ott.titles import hangul_mask
 
@@ -31,9 +31,9 @@ TV_LISTS = ("TV (English)", "TV (Non-English)")
 #: The webtoon origin has no dated row and is told in words, not listed here.
 TIMELINE_EVENTS = (
     ("F012", "Season 1 premieres as a Wavve original (8 episodes)", "Wavve"),
-    ("F011", "Korean press report Season 2 will go to Netflix (Wavve cannot invest)", "Wavve to Netflix"),
-    ("F010", "Netflix announces Season 2 as a Netflix series, with its cast", "Netflix"),
-    ("F001", "Season 1 becomes available on Netflix worldwide", "Netflix"),
+    ("F204", "Korean press report Season 2 will go to Netflix (Wavve cannot invest)", "Wavve to Netflix"),
+    ("F205", "Netflix announces Season 2 as a Netflix series, with its cast", "Netflix"),
+    ("F206", "Season 1 becomes available on Netflix worldwide", "Netflix"),
     ("F038", "Season 2 premieres as a Netflix original", "Netflix"),
 )
 
@@ -42,6 +42,25 @@ def date_text(value) -> str:
     """``2025-03-25`` -> ``"25 March 2025"`` (the book's date style)."""
     stamp = pd.Timestamp(value)
     return f"{stamp.day} {stamp.strftime('%B %Y')}"
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def date_gap_verdict(stated, official) -> str:
+    """How a stated date compares with the official one, in words.
+
+    ``"agrees"`` when they are the same day, else ``"differs by one day"``,
+    ``"differs by 3 days"`` ... (numbers below ten in words). The direction is
+    left to the text.
+    """
+    if pd.isna(stated) or pd.isna(official):
+        raise ValueError("both dates are needed to compare them")
+    days = abs((pd.Timestamp(stated).normalize() - pd.Timestamp(official).normalize()).days)
+    if days == 0:
+        return "agrees"
+    count = NUMBER_WORDS[days] if days < len(NUMBER_WORDS) else str(days)
+    return f"differs by {count} day{'s' if days > 1 else ''}"
 
 
 # --- timeline ------------------------------------------------------------------
@@ -119,103 +138,8 @@ def week_list(top10: pd.DataFrame, week, categories=TV_LISTS) -> pd.DataFrame:
 
 
 # --- Korean entries of the non-English TV list ------------------------------------
-
-def identification_cutoff(engagement: pd.DataFrame) -> pd.Timestamp:
-    """The last Top 10 week (a Sunday) that the engagement reports cover.
-
-    Korean identification (:func:`korean_ott.titles.identify_korean_top10`)
-    leans on the reports; after their last day it no longer works.
-    """
-    last_day = pd.Timestamp(engagement["period_end"].max())
-    return last_day - pd.Timedelta(days=(last_day.day_of_week - 6) % 7)
-
-
-def season_entries(marked: pd.DataFrame, last_week, category: str = TOP10_LIST) -> pd.DataFrame:
-    """One row per season (``show_title`` x ``season_title``) of one list.
-
-    ``marked`` is the output of ``identify_korean_top10``. Only seasons whose
-    first week in the list is on or before ``last_week`` are kept. For those,
-    the whole file is used: ``peak_rank`` is the best weekly rank and
-    ``weeks_in_top10`` Netflix's own count (the largest
-    ``cumulative_weeks_in_top_10``), so a run that goes on after ``last_week``
-    is counted in full. ``is_korean`` and ``identifiable`` are true when any
-    row of the season is.
-    """
-    rows = marked[marked["category"] == category]
-    grouped = rows.groupby(["show_title", "season_title"], sort=True)
-    out = grouped.agg(
-        first_week=("week", "min"), last_week=("week", "max"),
-        peak_rank=("weekly_rank", "min"), weeks_in_top10=("cumulative_weeks_in_top_10", "max"),
-        peak_hours=("weekly_hours_viewed", "max"),
-        is_korean=("is_korean", "any"), identifiable=("identifiable", "any"),
-    ).reset_index()
-    out = out[out["first_week"] <= pd.Timestamp(last_week)]
-    out["group"] = np.where(out["is_korean"], "Korean",
-                            np.where(out["identifiable"], "other identified", "not identifiable"))
-    return out.sort_values(["first_week", "show_title", "season_title"], ignore_index=True)
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """An estimate with its 95% interval and the method that gave it."""
-
-    estimate: float
-    low: float
-    high: float
-    method: str
-
-
-def proportion_ci(successes: int, trials: int, level: float = 0.95) -> Estimate:
-    """A proportion with its exact (Clopper-Pearson) confidence interval."""
-    if trials <= 0:
-        raise ValueError("a proportion needs at least one trial")
-    interval = stats.binomtest(int(successes), int(trials)).proportion_ci(
-        confidence_level=level, method="exact")
-    return Estimate(successes / trials, float(interval.low), float(interval.high),
-                    "exact binomial (Clopper-Pearson)")
-
-
-def median_ci(values, level: float = 0.95) -> Estimate:
-    """The median with a distribution-free interval from order statistics.
-
-    The interval runs from the j-th to the k-th smallest value, with
-    j and k the binomial(n, 1/2) quantiles that give at least ``level``
-    coverage. It needs no seed and no assumption about the distribution.
-    """
-    ordered = np.sort(np.asarray(values, dtype=float))
-    n = len(ordered)
-    if n < 6:
-        raise ValueError("too few values for a 95% interval for the median")
-    alpha = 1 - level
-    # j = the largest index with P(Binomial(n, 1/2) <= j - 1) <= alpha / 2.
-    j = 0
-    while stats.binom.cdf(j, n, 0.5) <= alpha / 2:
-        j += 1
-    k = n - j + 1  # symmetric: 1-based index of the upper bound
-    return Estimate(float(np.median(ordered)), float(ordered[j - 1]), float(ordered[k - 1]),
-                    "order statistics (distribution-free)")
-
-
-def compare_groups(entries: pd.DataFrame, top_rank: int = 2) -> pd.DataFrame:
-    """Per group of seasons: how many, share reaching ``top_rank`` or better, median weeks.
-
-    Every estimate carries its 95% interval; groups are 'Korean' and
-    'other identified' (non-identifiable seasons are left out on purpose).
-    """
-    rows = []
-    for group in ("Korean", "other identified"):
-        part = entries[entries["group"] == group]
-        share = proportion_ci(int((part["peak_rank"] <= top_rank).sum()), len(part))
-        median = median_ci(part["weeks_in_top10"])
-        rows.append({
-            "group": group, "seasons": len(part),
-            "reached_top": int((part["peak_rank"] <= top_rank).sum()),
-            "share_top_pct": round(100 * share.estimate, 1),
-            "share_low_pct": round(100 * share.low, 1), "share_high_pct": round(100 * share.high, 1),
-            "median_weeks": median.estimate, "median_low": median.low, "median_high": median.high,
-        })
-    return pd.DataFrame(rows)
-
+# Season runs, their selection and the Korean-versus-other comparison live in
+# korean_ott.chart_runs, shared with chapter 2 (one selection, one computation).
 
 def percentile_rank(values, value) -> float:
     """Percent of ``values`` that are strictly below ``value`` (0-100)."""
@@ -256,25 +180,6 @@ def weak_hero_engagement(ranked: pd.DataFrame) -> pd.DataFrame:
 def ceil_to(value: float, step: float) -> float:
     """Round ``value`` up to a multiple of ``step`` (for axis limits)."""
     return math.ceil(value / step) * step
-
-
-def bootstrap_difference(first, second, statistic, draws: int = 5000, seed: int = 2025,
-                         level: float = 0.95) -> Estimate:
-    """``statistic(first) - statistic(second)`` with a seeded percentile bootstrap interval.
-
-    Each group is resampled with replacement, separately, ``draws`` times.
-    """
-    first = np.asarray(first, dtype=float)
-    second = np.asarray(second, dtype=float)
-    rng = np.random.default_rng(seed)
-    diffs = np.empty(draws)
-    for i in range(draws):
-        diffs[i] = (statistic(rng.choice(first, size=len(first), replace=True))
-                    - statistic(rng.choice(second, size=len(second), replace=True)))
-    alpha = 1 - level
-    low, high = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
-    return Estimate(float(statistic(first) - statistic(second)), float(low), float(high),
-                    f"percentile bootstrap, {draws} draws, seed {seed}")
 
 
 # --- press figures against the official files -------------------------------------

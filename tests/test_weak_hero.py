@@ -6,18 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from korean_ott import titles
 from korean_ott import weak_hero as wh
 
 
 @pytest.fixture(scope="module")
 def weeks(top10_weekly):
     return wh.weak_hero_weeks(top10_weekly)
-
-
-@pytest.fixture(scope="module")
-def marked(top10_weekly, engagement, catalogue):
-    return titles.identify_korean_top10(top10_weekly, engagement, catalogue)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +23,7 @@ def ranked(engagement):
 
 def test_timeline_rests_on_existing_dated_facts(facts):
     timeline = wh.build_timeline(facts)
-    assert list(timeline["fact_id"]) == ["F012", "F011", "F010", "F001", "F038"]
+    assert list(timeline["fact_id"]) == ["F012", "F204", "F205", "F206", "F038"]
     assert timeline["date"].is_monotonic_increasing
     for row in timeline.itertuples():
         register = facts.loc[row.fact_id]
@@ -41,8 +35,17 @@ def test_timeline_rests_on_existing_dated_facts(facts):
 def test_timeline_dates_match_the_case(facts):
     dates = wh.build_timeline(facts).set_index("fact_id")["date"]
     assert dates["F012"] == pd.Timestamp("2022-11-18")
-    assert dates["F001"] == pd.Timestamp("2025-03-25")
+    assert dates["F206"] == pd.Timestamp("2025-03-25")
+    assert dates["F204"] == pd.Timestamp("2023-12-01")
+    assert dates["F205"] == pd.Timestamp("2023-12-04")
     assert dates["F038"] == pd.Timestamp("2025-04-25")
+
+
+def test_timeline_primary_sources_agree_with_the_rows_they_supersede(facts):
+    # F204/F205 replace entertainment-site rows F011/F010 for the same events.
+    assert facts.loc["F204", "value"] == facts.loc["F011", "value"]
+    assert facts.loc["F205", "value"] == facts.loc["F010", "value"]
+    assert facts.loc["F206", "value"] == facts.loc["F001", "value"]
 
 
 def test_timeline_rejects_missing_or_undated_rows(facts):
@@ -86,73 +89,6 @@ def test_both_tv_lists_ranked_together(top10_weekly):
     assert table.iloc[0]["show_title"] == "Adolescence"
 
 
-# --- Korean comparison -------------------------------------------------------------
-
-def test_identification_cutoff_is_last_sunday_of_reports(engagement):
-    cutoff = wh.identification_cutoff(engagement)
-    assert cutoff == pd.Timestamp("2025-06-29")
-    assert cutoff.day_of_week == 6
-
-
-def test_identification_cutoff_on_a_sunday():
-    frame = pd.DataFrame({"period_end": pd.to_datetime(["2025-06-29"])})
-    assert wh.identification_cutoff(frame) == pd.Timestamp("2025-06-29")
-
-
-def test_season_entries(marked, engagement):
-    cutoff = wh.identification_cutoff(engagement)
-    entries = wh.season_entries(marked, cutoff)
-    assert (entries["first_week"] <= cutoff).all()
-    assert not entries.duplicated(["show_title", "season_title"]).any()
-    weak = entries[entries["show_title"] == wh.SHOW_TITLE].set_index("season_title")
-    assert weak["is_korean"].all()
-    assert weak.loc["Weak Hero: Class 1", "weeks_in_top10"] == 6
-    assert weak.loc["Weak Hero: Class 2", "peak_rank"] == 1
-    # Unidentifiable seasons form their own group, never 'other identified'.
-    assert (entries.loc[~entries["identifiable"], "group"] == "not identifiable").all()
-    assert (entries.loc[entries["is_korean"], "group"] == "Korean").all()
-
-
-def test_compare_groups_has_intervals_around_estimates(marked, engagement):
-    entries = wh.season_entries(marked, wh.identification_cutoff(engagement))
-    table = wh.compare_groups(entries).set_index("group")
-    assert set(table.index) == {"Korean", "other identified"}
-    assert (table["share_low_pct"] <= table["share_top_pct"]).all()
-    assert (table["share_top_pct"] <= table["share_high_pct"]).all()
-    assert (table["median_low"] <= table["median_weeks"]).all()
-    assert (table["median_weeks"] <= table["median_high"]).all()
-    assert table.loc["Korean", "seasons"] == (entries["group"] == "Korean").sum()
-
-
-def test_proportion_ci_exact():
-    estimate = wh.proportion_ci(5, 20)
-    assert estimate.estimate == 0.25
-    assert estimate.low == pytest.approx(0.0866, abs=1e-4)
-    assert estimate.high == pytest.approx(0.4910, abs=1e-4)
-    with pytest.raises(ValueError):
-        wh.proportion_ci(0, 0)
-
-
-@pytest.mark.parametrize(("n", "low", "high"), [(10, 2, 9), (100, 40, 61)])
-def test_median_ci_order_statistics(n, low, high):
-    estimate = wh.median_ci(np.arange(1, n + 1))
-    assert (estimate.low, estimate.high) == (low, high)
-
-
-def test_median_ci_needs_enough_values():
-    with pytest.raises(ValueError):
-        wh.median_ci([1, 2, 3])
-
-
-def test_bootstrap_difference_is_seeded():
-    first, second = np.arange(20), np.arange(10, 30)
-    a = wh.bootstrap_difference(first, second, np.median, draws=500, seed=1)
-    b = wh.bootstrap_difference(first, second, np.median, draws=500, seed=1)
-    assert a == b
-    assert a.estimate == -10
-    assert a.low <= a.estimate <= a.high
-
-
 # --- engagement report -------------------------------------------------------------
 
 def test_engagement_ranks(ranked):
@@ -186,6 +122,20 @@ def test_press_checks_flags_disagreement(facts, weeks, ranked):
     wrong_week = (("F030", "Class 1", "views", "2025-03-30"),)  # 6.7 M that week, not 3.7 M
     checks = wh.press_checks(facts, weeks, wh.weak_hero_engagement(ranked), checks=wrong_week)
     assert not checks["agrees"].iloc[0]
+
+
+def test_date_gap_verdict():
+    assert wh.date_gap_verdict("2025-03-26", "2025-03-25") == "differs by one day"
+    assert wh.date_gap_verdict("2025-03-24", "2025-03-25") == "differs by one day"
+    assert wh.date_gap_verdict("2025-03-25", "2025-03-25") == "agrees"
+    assert wh.date_gap_verdict("2025-03-28", "2025-03-25") == "differs by three days"
+    assert wh.date_gap_verdict("2025-04-25", "2025-03-25") == "differs by 31 days"
+    with pytest.raises(ValueError, match="both dates"):
+        wh.date_gap_verdict(None, "2025-03-25")
+
+
+def test_seed_release_date_against_the_register(facts):
+    assert wh.date_gap_verdict(facts.loc["F002", "value"], facts.loc["F206", "value"]) == "differs by one day"
 
 
 def test_dates_and_decimals():
