@@ -560,3 +560,75 @@ def dispersion_verdict(tipping_dispersion: float, estimates: list[float]) -> str
     below = sum(value >= tipping_dispersion for value in values)
     return (f"larger than Poisson variation, but not at {below} of the {len(values)} "
             "dispersion estimates")
+
+
+# --- the shift from broadcasters to global streamers: one statement for the book --
+
+#: The count series the dispersion is estimated from (the longest in the data).
+DISPERSION_SERIES = "kodatv_dramas_produced"
+
+
+def dispersion_estimates(table: pd.DataFrame, name: str = DISPERSION_SERIES) -> pd.DataFrame:
+    """Four dispersion estimates for yearly drama counts: all points or the exact ones
+    only (the first point of the KODATV series is approximate), each around a
+    log-linear trend and around a constant rate. The first row (all points,
+    trend) is the central estimate.
+    """
+    rows = table[table["series"] == name].sort_values("year")
+    if rows.empty:
+        raise KeyError(f"no series {name!r} in data/{SERIES_OUTPUT.as_posix()}")
+    counts = series(table, name)
+    exact = counts[(rows["approximate"].astype(str).str.lower() != "true").to_numpy()]
+    estimates = []
+    for label, points in (("all points", counts), ("exact points only", exact)):
+        for trend in (True, False):
+            estimates.append({"points": label, "model": "log-linear trend" if trend else "constant rate",
+                              **poisson_dispersion(points, trend=trend)})
+    return pd.DataFrame(estimates)
+
+
+def drama_shift(table: pd.DataFrame) -> dict:
+    """Broadcaster and global-OTT dramas in the assessment's first and last year.
+
+    Counts, the global-OTT share of the two together in percent, each count's
+    rate ratio with its tipping dispersion, and the verdict of
+    :func:`dispersion_verdict` against :func:`dispersion_estimates`.
+    """
+    broadcaster = series(table, "kcc_broadcaster_dramas")
+    global_ott = series(table, "kcc_global_ott_dramas")
+    if list(broadcaster.index) != list(global_ott.index) or len(broadcaster) < 2:
+        raise ValueError("broadcaster and global-OTT dramas must cover the same two or more years, got "
+                         f"{broadcaster.index.tolist()} and {global_ott.index.tolist()}")
+    first, last = int(broadcaster.index[0]), int(broadcaster.index[-1])
+    estimates = dispersion_estimates(table)["dispersion"].tolist()
+    result = {"first_year": first, "last_year": last,
+              "dispersion_min": min(estimates), "dispersion_max": max(estimates),
+              "dispersion_central": estimates[0]}
+    for key, counts in (("bc", broadcaster), ("gott", global_ott)):
+        ratio = rate_ratio_with_dispersion(int(counts[last]), int(counts[first]))
+        result.update({f"{key}_first": int(counts[first]), f"{key}_last": int(counts[last]),
+                       f"{key}_rate_ratio": ratio["rate_ratio"],
+                       f"{key}_tipping_dispersion": ratio["tipping_dispersion"],
+                       f"{key}_verdict": dispersion_verdict(ratio["tipping_dispersion"], estimates)})
+    for when, year in (("first", first), ("last", last)):
+        result[f"share_{when}_pct"] = float(100 * global_ott[year] / (global_ott[year] + broadcaster[year]))
+    return result
+
+
+#: ``ev_drama_*`` keys glued by :func:`glue_drama_shift`: field -> decimals (None for text).
+DRAMA_SHIFT_GLUE = {
+    "first_year": 0, "last_year": 0, "bc_first": 0, "bc_last": 0, "gott_first": 0, "gott_last": 0,
+    "share_first_pct": 1, "share_last_pct": 1, "bc_verdict": None, "gott_verdict": None,
+}
+
+
+def glue_drama_shift(shift: dict) -> dict:
+    """Glue the shift under ``ev_drama_<field>`` keys; return ``{key: glued value}``."""
+    from korean_ott.glue import glue_number, glue_text
+
+    missing = [field for field in DRAMA_SHIFT_GLUE if field not in shift]
+    if missing:
+        raise ValueError(f"drama shift lacks {', '.join(missing)}; build it with drama_shift()")
+    return {f"ev_drama_{field}": (glue_text(f"ev_drama_{field}", shift[field]) if digits is None
+                                  else glue_number(f"ev_drama_{field}", shift[field], digits))
+            for field, digits in DRAMA_SHIFT_GLUE.items()}

@@ -331,3 +331,42 @@ def test_dispersion_verdict(tipping, estimates, expected):
 def test_dispersion_verdict_bad_input(tipping, estimates):
     with pytest.raises(ValueError):
         production.dispersion_verdict(tipping, estimates)
+
+
+def test_dispersion_estimates_on_the_register():
+    table = data.load_resource(production.RESOURCE_NAME)
+    estimates = production.dispersion_estimates(table)
+    assert estimates[["points", "model"]].values.tolist() == [
+        ["all points", "log-linear trend"], ["all points", "constant rate"],
+        ["exact points only", "log-linear trend"], ["exact points only", "constant rate"]]
+    kodatv = production.series(table, production.DISPERSION_SERIES)
+    mean = kodatv.mean()  # constant rate, all points: X2 = sum (x - mean)^2 / mean on n - 1 df
+    assert estimates.loc[1, "dispersion"] == pytest.approx(((kodatv - mean) ** 2).sum() / mean / (len(kodatv) - 1))
+    assert estimates.loc[2, "n_points"] == len(kodatv) - 1  # the approximate point is left out
+
+
+def test_drama_shift_on_the_register(monkeypatch):
+    table = data.load_resource(production.RESOURCE_NAME)
+    shift = production.drama_shift(table)
+    bc = production.series(table, "kcc_broadcaster_dramas")
+    gott = production.series(table, "kcc_global_ott_dramas")
+    assert (shift["first_year"], shift["last_year"]) == (int(bc.index[0]), int(bc.index[-1]))
+    assert shift["share_first_pct"] == pytest.approx(100 * gott.iloc[0] / (gott.iloc[0] + bc.iloc[0]))
+    assert shift["bc_tipping_dispersion"] == pytest.approx(
+        production.rate_ratio_with_dispersion(int(bc.iloc[-1]), int(bc.iloc[0]))["tipping_dispersion"])
+    assert shift["gott_verdict"] == production.dispersion_verdict(
+        shift["gott_tipping_dispersion"], production.dispersion_estimates(table)["dispersion"].tolist())
+    glued = {}
+    import myst_nb
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    production.glue_drama_shift(shift)
+    assert set(glued) == {f"ev_drama_{field}" for field in production.DRAMA_SHIFT_GLUE}
+    with pytest.raises(ValueError, match="bc_verdict"):
+        production.glue_drama_shift({key: 1 for key in production.DRAMA_SHIFT_GLUE if key != "bc_verdict"})
+
+
+def test_drama_shift_needs_matching_years():
+    rows = [("kcc_broadcaster_dramas", 2019, 109.0), ("kcc_broadcaster_dramas", 2023, 77.0),
+            ("kcc_global_ott_dramas", 2019, 3.0), ("kcc_global_ott_dramas", 2022, 22.0)]
+    with pytest.raises(ValueError, match="same two or more years"):
+        production.drama_shift(pd.DataFrame(rows, columns=["series", "year", "value"]))
