@@ -75,12 +75,14 @@ class Mechanism:
     rows that bear on it only indirectly; ``findings`` names chapter results
     (keys of the findings passed to :func:`mechanism_table`), at most one of
     them a series result; ``predictions`` names rows of chapter 4's
-    predictions table. ``sources_agree`` is ``False`` when the direct facts
+    predictions table. ``key`` is a short name for glue keys (``"ads"``).
+    ``sources_agree`` is ``False`` when the direct facts
     disagree on the direction the mechanism needs.
     """
 
     name: str
     claim: str
+    key: str = ""
     direct: tuple[str, ...] = ()
     proxy: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
@@ -147,10 +149,11 @@ def check_spec(spec, facts: pd.DataFrame, findings: dict[str, Finding],
     ``predicted by``, ``verdict``); when it is ``None`` no mechanism may name a
     prediction.
     """
-    names = [mechanism.name for mechanism in spec]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ValueError(f"mechanism named twice in the spec: {duplicates[0]!r}")
+    for attribute in ("name", "key"):
+        names = [getattr(mechanism, attribute) for mechanism in spec if getattr(mechanism, attribute)]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"mechanism {attribute} used twice in the spec: {duplicates[0]!r}")
     for mechanism in spec:
         for role in ("direct", "proxy"):
             for fact_id in getattr(mechanism, role):
@@ -209,6 +212,7 @@ def mechanism_table(spec, facts: pd.DataFrame, findings: dict[str, Finding],
                                        mechanism.sources_agree)
         rows.append({
             "mechanism": mechanism.name,
+            "key": mechanism.key,
             "what the chapters found": " ".join(findings[key].statement for key in mechanism.findings)
                                        or "not analysed in a chapter",
             "sourced facts": "; ".join(fact_label(row) for _, row in direct.iterrows()) or "none",
@@ -265,10 +269,11 @@ def mechanisms_with_grade(table: pd.DataFrame, grade: str) -> str:
 MECHANISMS = (
     Mechanism(
         name="Cost-plus commissions and who keeps the IP",
+        key="ip",
         claim="A global platform pays the full cost plus a margin and keeps the rights, so "
               "producers swap a risky domestic window for a certain fee.",
         direct=(),
-        proxy=("F173", "F011"),
+        proxy=("F173", "F204"),
         findings=("runs", "windowing"),
         predictions=("B1",),
         open_question="Do producers who keep the rights and license after a domestic window earn "
@@ -279,6 +284,7 @@ MECHANISMS = (
     ),
     Mechanism(
         name="Production-cost inflation and talent fees",
+        key="costs",
         claim="Per-episode budgets and star fees rose beyond what domestic advertising and "
               "subscriptions can pay, so only a global platform can fund a top drama.",
         direct=("F163", "F164", "F165", "F166", "F167", "F168"),
@@ -292,6 +298,7 @@ MECHANISMS = (
     ),
     Mechanism(
         name="Broadcasters' cuts to drama slots",
+        key="slots",
         claim="Broadcasters commission fewer dramas, so producers look for other buyers.",
         direct=("F050", "F051", "F020", "F021", "F054", "F170", "F171", "F172"),
         proxy=("F117", "F105"),
@@ -304,6 +311,7 @@ MECHANISMS = (
     ),
     Mechanism(
         name="Advertising moving to digital",
+        key="ads",
         claim="Broadcast advertising shrinks as spending moves online, cutting the money for "
               "domestic commissions.",
         direct=("F062", "F063", "F064", "F065", "F066", "F067", "F057", "F058"),
@@ -318,6 +326,7 @@ MECHANISMS = (
     ),
     Mechanism(
         name="Netflix's investment against domestic budgets and losses",
+        key="netflix",
         claim="Netflix spends more on Korean content than domestic platforms can, while they "
               "lose money every year.",
         direct=("F154", "F155", "F156", "F123", "F100", "F101", "F111", "F112", "F105"),
@@ -330,10 +339,10 @@ MECHANISMS = (
     ),
     Mechanism(
         name="The Wavve-Tving merger",
+        key="merger",
         claim="Domestic platforms answer their losses by combining, not by outbidding Netflix; "
               "until the merger is done, neither commits to big originals.",
         direct=("F144", "F148", "F149", "F150", "F152", "F153"),
-        proxy=("F137",),
         findings=(),
         open_question="Will a combined service spend more on originals, or less?",
         settling_data="The combined service's content budget and originals slate after the merger",
@@ -341,6 +350,7 @@ MECHANISMS = (
     ),
     Mechanism(
         name="Subscription prices and bundles",
+        key="prices",
         claim="Prices, ad tiers and bundles decide where viewers pay, and so where content goes.",
         direct=(),
         proxy=("F150", "F113"),
