@@ -15,6 +15,13 @@ against its row.
 
 ``python -m korean_ott.derive`` rewrites the file with the other derived
 tables; add ``--record-hashes`` to store its checksum in ``data/datapackage.json``.
+
+The rest of the module is the statistics that more than one page states, each
+computed once: the drama counts read as the output of a production process
+(dispersion estimated from the longest count series, rate ratios widened for
+it, a stated verdict rule), the founding article's count and its status, the
+shift from broadcasters to global streamers, and the book's one stance on
+broadcast advertising, described by regime around the 2021 mid-roll break.
 """
 
 from __future__ import annotations
