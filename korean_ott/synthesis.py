@@ -114,8 +114,8 @@ def grade_evidence(direct: pd.DataFrame, proxy: pd.DataFrame,
     usable = direct[direct["confidence"] != LOW_CONFIDENCE]
     outlets = sorted(set(usable["source_outlet"]))
     if len(outlets) >= 2 and sources_agree:
-        return "moderate", (prefix + f"{len(usable)} direct facts from {len(outlets)} outlets agree; "
-                            "no series settles it")
+        suffix = "; no series tests it" if series_result is None else ""
+        return "moderate", prefix + f"{len(usable)} direct facts from {len(outlets)} outlets agree" + suffix
     if len(direct) and not sources_agree:
         return "weak", prefix + "the direct facts disagree on the direction"
     if len(direct):

@@ -36,13 +36,13 @@ def test_a_series_that_holds_in_every_window_is_strong_even_without_facts():
 def test_two_outlets_agreeing_without_a_series_is_moderate():
     grade, reason = synthesis.grade_evidence(HAND_FACTS.loc[["F001", "F002"]], NO_FACTS)
     assert grade == "moderate"
-    assert "2 direct facts from 2 outlets" in reason
+    assert reason == "2 direct facts from 2 outlets agree; no series tests it"
 
 
 def test_a_series_that_fails_its_window_falls_back_on_the_facts_and_says_so():
     grade, reason = synthesis.grade_evidence(HAND_FACTS.loc[["F001", "F002"]], NO_FACTS, False)
     assert grade == "moderate"
-    assert reason.startswith("the chapter's series does not establish it in every window")
+    assert reason == "the chapter's series does not establish it in every window; 2 direct facts from 2 outlets agree"
 
 
 def test_one_outlet_is_weak_however_many_rows():
@@ -132,8 +132,11 @@ def test_missing_fact_id_names_the_mechanism_and_the_id():
 def test_spec_errors_are_named():
     with pytest.raises(ValueError, match=r"mechanism 'x': chapter finding 'nope' was not supplied"):
         synthesis.mechanism_table((Mechanism("x", "c", findings=("nope",)),), HAND_FACTS, HAND_FINDINGS)
-    with pytest.raises(ValueError, match="named twice"):
+    with pytest.raises(ValueError, match="name used twice"):
         synthesis.mechanism_table((Mechanism("x", "c"), Mechanism("x", "c")), HAND_FACTS, HAND_FINDINGS)
+    with pytest.raises(ValueError, match="key used twice"):
+        synthesis.mechanism_table((Mechanism("x", "c", key="k"), Mechanism("y", "c", key="k")),
+                                  HAND_FACTS, HAND_FINDINGS)
     with pytest.raises(ValueError, match="both direct and proxy"):
         synthesis.mechanism_table((Mechanism("x", "c", direct=("F001",), proxy=("F001",)),),
                                   HAND_FACTS, HAND_FINDINGS)
@@ -200,7 +203,7 @@ def test_every_fact_id_in_the_books_spec_exists(register):
 def test_books_spec_has_the_reviewers_seven_mechanisms_each_with_its_open_question():
     assert len(synthesis.MECHANISMS) == 7
     for mechanism in synthesis.MECHANISMS:
-        assert mechanism.open_question and mechanism.settling_data and mechanism.holders
+        assert mechanism.open_question and mechanism.settling_data and mechanism.holders and mechanism.key
 
 
 def test_books_spec_grades_are_valid_and_follow_the_rule(register):
