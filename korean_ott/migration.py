@@ -192,22 +192,6 @@ def naive_binomial_halfwidth(share: float, hours: float) -> float:
     return 1.96 * float(np.sqrt(share * (1 - share) / hours))
 
 
-def fit_share_trend(shares: pd.DataFrame) -> dict:
-    """Fractional-logit GLM (binomial family on the share, robust HC1 errors), linear in years.
-
-    With four or five half-years the interval is wide and rests on few points;
-    it describes the direction, not a forecast.
-    """
-    rows = shares.sort_values("report").reset_index(drop=True)
-    years = pd.Series(np.arange(len(rows)) / 2, name="years")
-    exog = sm.add_constant(years)
-    model = sm.GLM(rows["share"], exog, family=sm.families.Binomial()).fit(cov_type="HC1")
-    conf = model.conf_int().loc["years"]
-    return {"model": model, "odds_ratio": float(np.exp(model.params["years"])),
-            "low": float(np.exp(conf.iloc[0])), "high": float(np.exp(conf.iloc[1])),
-            "n_points": len(rows), "first": rows["report"].iloc[0], "last": rows["report"].iloc[-1]}
-
-
 # --- second life of library titles ---------------------------------------------
 
 AGE_CLASSES = ["released in the period", "released 1 year before", "released 2+ years before",
@@ -222,17 +206,6 @@ def release_age_class(engagement: pd.DataFrame) -> pd.Series:
         [engagement["release_date"].isna(), in_period, years_before <= 1],
         [AGE_CLASSES[3], AGE_CLASSES[0], AGE_CLASSES[1]], default=AGE_CLASSES[2])
     return pd.Series(pd.Categorical(label, categories=AGE_CLASSES, ordered=True), index=engagement.index)
-
-
-def korean_shows_by_age(engagement: pd.DataFrame) -> pd.DataFrame:
-    """Korean (Hangul-titled) shows per report and release-age class: titles and share of hours."""
-    shows = engagement[(engagement["kind"] == "show") & hangul_mask(engagement["title"])].copy()
-    shows["age"] = release_age_class(shows)
-    table = shows.groupby(["report", "age"], observed=False).agg(
-        titles=("title", "size"), hours_m=("hours_viewed", "sum")).reset_index()
-    table["hours_m"] = (table["hours_m"] / 1e6).round(1)
-    table["share_of_hours"] = (table["hours_m"] / table.groupby("report")["hours_m"].transform("sum")).round(3)
-    return table
 
 
 def rank_among_korean_shows(engagement: pd.DataFrame, report: str, needle: str) -> pd.DataFrame:
