@@ -15,6 +15,7 @@ catalogue's production countries); it is not repeated here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from korean_ott.glue import glue_number, glue_text
-from korean_ott.titles import identify_korean_top10
+from korean_ott.titles import identify_korean_top10, title_key
 
 #: The list compared (Netflix's category name).
 TOP10_LIST = "TV (Non-English)"
@@ -385,3 +386,107 @@ def glue_run_selection(runs: pd.DataFrame) -> None:
     for key, value in zip(keys, counts):
         glue_number(f"ev_runs_sel_{key}", value)
     glue_text("ev_runs_selection", RUN_SELECTION)
+
+
+# --- release pattern: a partial check, Korean seasons only -------------------------
+
+#: How a Korean season was released, read from MyDramaList's first and last air dates.
+WEEKLY, WHOLE = "weekly episodes", "whole season at once"
+#: Assumption: a season that entered the Top 10 no later than this many days after
+#: its last Korean air date was released on Netflix while it aired (explored in the chapter).
+GRACE_DAYS = 13
+_DAY_PRECISE = (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"), (r"^[A-Z][a-z]{2} \d{1,2}, \d{4}$", "%b %d, %Y")
+
+
+def parse_air_date(text) -> pd.Timestamp:
+    """A MyDramaList air date (``2022-06-18`` or ``Aug  2, 2023``) as a Timestamp.
+
+    Dates given only to the month or year (``Aug, 2017 - 2017``) give ``NaT``:
+    they cannot say whether a season was released in one day.
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return pd.NaT
+    cleaned = " ".join(str(text).split())
+    for pattern, fmt in _DAY_PRECISE:
+        if re.match(pattern, cleaned):
+            return pd.to_datetime(cleaned, format=fmt)
+    return pd.NaT
+
+
+def release_windows(mdl: pd.DataFrame) -> pd.DataFrame:
+    """Korean dramas' air windows from MyDramaList, one row per unambiguous title.
+
+    Columns: ``title_key`` (of ``drama_name``), ``start``, ``end``, ``pattern``
+    (:data:`WHOLE` when first and last air date are the same day, else
+    :data:`WEEKLY`). Rows without day-precise dates, and titles that appear
+    more than once, are left out (they cannot be matched or classified).
+    Raises ``ValueError`` when a last air date precedes the first.
+    """
+    missing = [c for c in ("drama_name", "start_dt", "end_dt") if c not in mdl.columns]
+    if missing:
+        raise ValueError(f"MyDramaList table lacks column(s) {', '.join(missing)}")
+    out = pd.DataFrame({"title_key": mdl["drama_name"].map(title_key),
+                        "start": mdl["start_dt"].map(parse_air_date),
+                        "end": mdl["end_dt"].map(parse_air_date)})
+    out = out.dropna(subset=["start", "end"])
+    backwards = out[out["end"] < out["start"]]
+    if len(backwards):
+        row = mdl.loc[backwards.index[0]]
+        raise ValueError(f"MyDramaList row {backwards.index[0]} ({row['drama_name']!r}): last air date "
+                         f"{row['end_dt']!r} is before the first {row['start_dt']!r}")
+    out = out[~out["title_key"].duplicated(keep=False)]
+    out["pattern"] = np.where(out["start"] == out["end"], WHOLE, WEEKLY)
+    return out.sort_values("title_key", ignore_index=True)
+
+
+def korean_release_patterns(selected: pd.DataFrame, windows: pd.DataFrame,
+                            grace_days: int = GRACE_DAYS) -> pd.DataFrame:
+    """Selected Korean runs whose release pattern MyDramaList shows.
+
+    A Korean run is matched on its show title; it is kept only when its first
+    Top 10 week falls between the first air date and ``grace_days`` after the
+    last, so the run belongs to that airing (not to a later season or a later
+    library release). Returns the runs with ``start``, ``end`` and ``pattern``.
+    """
+    if grace_days < 0:
+        raise ValueError(f"grace_days must be 0 or more, got {grace_days}")
+    korean = selected[selected["group"] == KOREAN].assign(title_key=lambda d: d["show_title"].map(title_key))
+    matched = korean.merge(windows, on="title_key", how="inner", validate="many_to_one")
+    inside = ((matched["first_week"] >= matched["start"])
+              & (matched["first_week"] <= matched["end"] + pd.Timedelta(days=grace_days)))
+    return matched[inside].drop(columns="title_key").sort_values(
+        ["first_week", "show_title", "season_title"], ignore_index=True)
+
+
+def compare_release_patterns(patterns: pd.DataFrame, selected: pd.DataFrame,
+                             draws: int = BOOT_DRAWS, seed: int = BOOT_SEED,
+                             min_weeks: int = MIN_WEEKS) -> pd.DataFrame:
+    """Runs of Korean seasons by release pattern, beside the other identified seasons.
+
+    Rows: Korean weekly, Korean whole-season and other identified seasons with
+    n, median weeks (order-statistic 95% interval) and the percentage lasting
+    ``min_weeks``+ weeks (Clopper-Pearson); and 'Korean whole season minus
+    other', the differences with seeded percentile bootstrap intervals.
+    """
+    groups = {f"Korean, {WEEKLY}": patterns.loc[patterns["pattern"] == WEEKLY, "weeks_in_top10"],
+              f"Korean, {WHOLE}": patterns.loc[patterns["pattern"] == WHOLE, "weeks_in_top10"],
+              OTHER: selected.loc[selected["group"] == OTHER, "weeks_in_top10"]}
+    rows = []
+    for group, weeks in groups.items():
+        weeks = weeks.to_numpy()
+        if len(weeks) < 6:
+            raise ValueError(f"only {len(weeks)} runs in group {group!r}; need 6 or more")
+        med = median_ci(weeks)
+        share = proportion_ci(int((weeks >= min_weeks).sum()), len(weeks))
+        rows.append({"group": group, "n": len(weeks), "median_weeks": med.estimate,
+                     "median_low": med.low, "median_high": med.high,
+                     "share_min_weeks_pct": 100 * share.estimate, "share_low": 100 * share.low,
+                     "share_high": 100 * share.high})
+    whole, other = groups[f"Korean, {WHOLE}"].to_numpy(), groups[OTHER].to_numpy()
+    med = bootstrap_difference(whole, other, np.median, draws=draws, seed=seed)
+    share = bootstrap_difference(whole >= min_weeks, other >= min_weeks, np.mean, draws=draws, seed=seed)
+    rows.append({"group": f"Korean {WHOLE} minus other", "n": len(whole) + len(other),
+                 "median_weeks": med.estimate, "median_low": med.low, "median_high": med.high,
+                 "share_min_weeks_pct": 100 * share.estimate, "share_low": 100 * share.low,
+                 "share_high": 100 * share.high})
+    return pd.DataFrame(rows)

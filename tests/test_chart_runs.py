@@ -303,3 +303,85 @@ def test_glue_run_selection(captured, small_runs):
     assert captured == {"ev_runs_sel_all": 5, "ev_runs_sel_after_cutoff": 1, "ev_runs_sel_left_truncated": 1,
                         "ev_runs_sel_unidentified": 1, "ev_runs_sel_kept": 2, "ev_runs_sel_censored": 0,
                         "ev_runs_selection": cr.RUN_SELECTION}
+
+
+# --- release pattern (Korean seasons, MyDramaList air dates) --------------------------
+
+def test_parse_air_date_formats():
+    assert cr.parse_air_date("2022-06-18") == pd.Timestamp("2022-06-18")
+    assert cr.parse_air_date("Aug  2, 2023") == pd.Timestamp("2023-08-02")
+    assert pd.isna(cr.parse_air_date("Aug, 2017 - 2017"))   # month only: cannot classify
+    assert pd.isna(cr.parse_air_date("2017"))
+    assert pd.isna(cr.parse_air_date(None))
+
+
+def mdl_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["drama_name", "start_dt", "end_dt"])
+
+
+def test_release_windows_classify_and_drop_ambiguous():
+    windows = cr.release_windows(mdl_frame([
+        ("Drop", "Jan  5, 2024", "Jan  5, 2024"),     # one day: whole season at once
+        ("Weekly", "2024-01-06", "2024-02-25"),        # eight weeks: weekly episodes
+        ("Vague", "Aug, 2017 - 2017", "2017"),         # not day-precise: left out
+        ("Twice", "2024-01-01", "2024-01-01"), ("Twice", "2022-01-01", "2022-02-01"),  # ambiguous
+    ])).set_index("title_key")
+    assert windows["pattern"].to_dict() == {"drop": cr.WHOLE, "weekly": cr.WEEKLY}
+
+
+def test_release_windows_reject_backwards_dates():
+    with pytest.raises(ValueError, match=r"row 0 \('Odd'\).*before the first"):
+        cr.release_windows(mdl_frame([("Odd", "2024-03-01", "2024-02-01")]))
+
+
+def test_release_windows_need_their_columns():
+    with pytest.raises(ValueError, match="end_dt"):
+        cr.release_windows(pd.DataFrame({"drama_name": ["x"], "start_dt": ["2024-01-01"]}))
+
+
+def pattern_runs() -> pd.DataFrame:
+    runs = hand_runs([8, 9, 10, 7, 6, 12, 2, 3, 4, 5, 1, 6, 20], [1, 1, 2, 2, 3, 8])
+    names = ["W1", "W2", "W3", "W4", "W5", "W6", "D1", "D2", "D3", "D4", "D5", "D6", "Late"]
+    korean = runs["group"] == cr.KOREAN
+    runs.loc[korean, "show_title"] = names
+    runs.loc[korean, "first_week"] = [pd.Timestamp("2024-01-14")] * 6 + [pd.Timestamp("2024-01-07")] * 6 \
+        + [pd.Timestamp("2024-06-02")]
+    return runs
+
+
+def pattern_windows() -> pd.DataFrame:
+    rows = [(f"W{i}", "2024-01-06", "2024-02-25") for i in range(1, 7)]
+    rows += [(f"D{i}", "2024-01-05", "2024-01-05") for i in range(1, 7)]
+    rows += [("Late", "2024-01-05", "2024-01-05")]        # charted months after its release
+    return cr.release_windows(mdl_frame(rows))
+
+
+def test_korean_release_patterns_keep_runs_inside_the_air_window():
+    patterns = cr.korean_release_patterns(pattern_runs(), pattern_windows(), grace_days=13)
+    assert sorted(patterns["show_title"]) == sorted([f"W{i}" for i in range(1, 7)] + [f"D{i}" for i in range(1, 7)])
+    assert (patterns.loc[patterns["show_title"].str.startswith("W"), "pattern"] == cr.WEEKLY).all()
+    with pytest.raises(ValueError, match="grace_days"):
+        cr.korean_release_patterns(pattern_runs(), pattern_windows(), grace_days=-1)
+
+
+def test_compare_release_patterns_by_hand():
+    runs = pattern_runs()
+    table = cr.compare_release_patterns(cr.korean_release_patterns(runs, pattern_windows()), runs,
+                                        draws=500, seed=3).set_index("group")
+    # Weekly: 6 7 8 9 10 12 -> median 8.5, all six last 4+ weeks.
+    assert table.loc[f"Korean, {cr.WEEKLY}", "median_weeks"] == 8.5
+    assert table.loc[f"Korean, {cr.WEEKLY}", "share_min_weeks_pct"] == 100
+    # Whole season: 1 2 3 4 5 6 -> median 3.5, three of six last 4+ weeks.
+    assert table.loc[f"Korean, {cr.WHOLE}", "median_weeks"] == 3.5
+    assert table.loc[f"Korean, {cr.WHOLE}", "share_min_weeks_pct"] == 50
+    # Others: 1 1 2 2 3 8 -> median 2, one of six.
+    diff = table.loc[f"Korean {cr.WHOLE} minus other"]
+    assert diff["median_weeks"] == 1.5
+    assert diff["share_min_weeks_pct"] == pytest.approx(50 - 100 / 6)
+    assert diff["median_low"] <= diff["median_weeks"] <= diff["median_high"]
+
+
+def test_real_release_patterns(real_runs, mdl_dramas):
+    selected = cr.select_runs(real_runs)
+    patterns = cr.korean_release_patterns(selected, cr.release_windows(mdl_dramas))
+    assert patterns["pattern"].value_counts().to_dict() == {cr.WEEKLY: 22, cr.WHOLE: 18}
