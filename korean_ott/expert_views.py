@@ -135,7 +135,59 @@ def calibrate_reinvestment(*, ad_share: float, share0: float, reinvest_rate: flo
         reinvest_rate=reinvest_rate, depreciation=depreciation,
         price=(revenue0 - ads) / share0, fixed_cost=fixed, ad_revenue=ads,
         ad_growth=ad_growth, global_content=content0 * (1 - share0) / share0,
-        adjust_speed=adjust_speed, content0=content0, share0=share0, global_growth=global_growth)
+        adjust_speed=adjust_speed, content0=content0, share0=share0, global_growth=float(global_growth))
+
+
+@dataclass(frozen=True)
+class ViewAInputs:
+    """What :func:`calibrate_reinvestment` needs: the inputs a reader can vary.
+
+    The model's other parameters (price per unit of share, the global
+    platform's starting content, the domestic starting content) follow from
+    these by calibration, so a sensitivity analysis varies these.
+    """
+
+    ad_share: float
+    share0: float
+    reinvest_rate: float
+    depreciation: float
+    fixed_cost_share: float
+    adjust_speed: float
+    ad_growth: float
+    global_growth: float
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not math.isfinite(value):
+                raise ValueError(f"{f.name} must be finite, got {value}")
+        for name in ("ad_share", "reinvest_rate", "depreciation", "fixed_cost_share", "adjust_speed"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
+
+    def params(self) -> ReinvestmentParams:
+        """The calibrated model parameters (year 0 is a steady state at year-0 advertising)."""
+        return calibrate_reinvestment(**{f.name: float(getattr(self, f.name)) for f in fields(self)})
+
+
+VIEW_A_INPUT_MEANING = {
+    "ad_share": "advertising share of the domestic sector's revenue",
+    "share0": "domestic platforms' share of users at the start",
+    "reinvest_rate": "share of revenue net of fixed costs spent on content (r)",
+    "depreciation": "share of the content stock's pull lost per year (delta)",
+    "fixed_cost_share": "non-content costs as a share of year-0 revenue (F)",
+    "adjust_speed": "share of the gap to the content-implied share closed per year (lambda)",
+    "ad_growth": "yearly growth of advertising (g)",
+    "global_growth": "yearly growth of the global platform's content (h)",
+}
+
+
+def share_path(inputs: ViewAInputs, periods: int) -> pd.DataFrame:
+    """Model A's path (see :func:`simulate_reinvestment`) from calibrated inputs, with
+    ``share_pct`` (domestic share of users, percent) added."""
+    path = simulate_reinvestment(inputs.params(), periods)
+    path["share_pct"] = 100 * path["share"]
+    return path
 
 
 def target_share(content: float | np.ndarray, global_content: float) -> float | np.ndarray:
@@ -432,6 +484,35 @@ def one_at_a_time(params, ranges: dict[str, tuple[float, float]], outcome) -> pd
     return pd.DataFrame(rows)
 
 
+def sensitivity_table(inputs, meaning: dict[str, str], anchors: dict[str, str],
+                      ranges: dict[str, tuple[float, float]], outcomes: dict) -> pd.DataFrame:
+    """Parameters, their sources and their sensitivity in one table.
+
+    One row per field of ``inputs``: ``parameter``, ``meaning``, ``baseline``,
+    ``source`` (``anchors`` or "assumption"), ``low`` and ``high`` (the range
+    explored; empty if the parameter is not varied) and, for each named outcome
+    in ``outcomes`` (``{name: function(inputs) -> float}``), the outcome at the
+    low and high ends and the value at which it changes sign (``reverses at``).
+    """
+    names = [f.name for f in fields(inputs)]
+    unknown = [name for name in list(ranges) + list(anchors) if name not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; known: {names}")
+    missing = [name for name in names if name not in meaning]
+    if missing:
+        raise ValueError(f"no meaning given for {missing}")
+    table = pd.DataFrame({"parameter": names, "meaning": [meaning[n] for n in names],
+                          "baseline": [float(getattr(inputs, n)) for n in names],
+                          "source": [anchors.get(n, "assumption") for n in names]})
+    table["low"] = [ranges[n][0] if n in ranges else math.nan for n in names]
+    table["high"] = [ranges[n][1] if n in ranges else math.nan for n in names]
+    for label, outcome in outcomes.items():
+        sens = one_at_a_time(inputs, ranges, outcome).set_index("parameter") if ranges else pd.DataFrame()
+        for column, source in (("low", "outcome_low"), ("high", "outcome_high"), ("reverses at", "reverses_at")):
+            table[f"{label}: {column}"] = [sens.loc[n, source] if n in ranges else math.nan for n in names]
+    return table
+
+
 def parameter_table(params, meaning: dict[str, str], anchors: dict[str, str]) -> pd.DataFrame:
     """A tidy table of a parameter set: name, value, meaning, what anchors it ("assumption" if nothing)."""
     values = asdict(params)
@@ -579,6 +660,32 @@ def window_change(table: pd.DataFrame, time: str, value: str, start_year: int, e
             "change": last - first, "change_pct": 100 * (last / first - 1) if first else math.nan}
 
 
+def _decimal_year(value) -> float:
+    text = str(value)
+    if len(text) == 4:
+        return float(text)
+    year, month = text[:7].split("-")
+    return int(year) + (int(month) - 1) / 12
+
+
+def pairwise_changes(table: pd.DataFrame, time: str, value: str, min_gap_years: float = 1.0) -> pd.DataFrame:
+    """The change of ``value`` between every pair of observations at least ``min_gap_years`` apart.
+
+    ``time`` holds years (``2021``) or months (``"2021-02"``). Returns ``start``,
+    ``end`` and ``change`` (later minus earlier), one row per pair, in time order.
+    """
+    if min_gap_years < 0:
+        raise ValueError("min_gap_years must not be negative")
+    rows = table.sort_values(time)
+    times, values = rows[time].tolist(), rows[value].astype(float).tolist()
+    out = [{"start": str(a), "end": str(b), "change": vb - va}
+           for i, (a, va) in enumerate(zip(times, values)) for b, vb in zip(times[i + 1:], values[i + 1:])
+           if _decimal_year(b) - _decimal_year(a) >= min_gap_years - 1e-9]
+    if not out:
+        raise ValueError(f"{value}: no two observations are {min_gap_years} years apart")
+    return pd.DataFrame(out)
+
+
 def change_verdict(changes, predicted_sign: int, threshold: float = 0.0) -> str:
     """Verdict on a predicted direction from the changes over several windows.
 
@@ -651,6 +758,7 @@ def collect_evidence(data_dir=None) -> dict:
     ev["users_full_years"] = (first_year, last_year)
     ev["users_common"] = window_change(users, "month", "share_pct", start, end)
     ev["users_full"] = window_change(users, "month", "share_pct", first_year, last_year)
+    ev["users_pairs"] = pairwise_changes(users, "month", "share_pct")
     ev["users_definitions"] = {
         name: {"common": window_change(domestic_share(mau, "month", "mau_million", dom), "month", "share_pct", start, end),
                "full": window_change(domestic_share(mau, "month", "mau_million", dom), "month", "share_pct",
@@ -702,16 +810,18 @@ PREDICTED_BY = ("A only", "B only", "both", "neither")
 VIEW_VERDICTS = ("supported", "contradicted", "mixed", "inconclusive", "not testable here")
 
 #: Each prediction, written down with its rule before any result is computed.
-#: id -> (prediction, predicted by, discriminating, data, rule).
+#: id -> (prediction, predicted by, discriminating, data, rule); ``{threshold}`` in a rule is
+#: the share threshold the table is built with.
 PREDICTIONS = {
     "A1": ("The domestic platforms' share of the users of the three services falls",
            "A only", True, "Mobile Index app MAU (Wavve, Tving, Netflix)",
-           f"supported if Wavve and Tving's share of the three services' users falls by more than "
-           f"{SHARE_THRESHOLD_PP:g} percentage point on the common window and on the whole panel; "
-           f"contradicted if it rises by more than that on both; otherwise inconclusive"),
+           "supported if Wavve and Tving's share of the three services' users falls by more than "
+           "{threshold:g} percentage point(s) on the common window and on the whole panel; "
+           "contradicted if it rises by more than that on both; otherwise inconclusive"),
     "A2": ("The domestic platforms' share of the three services' revenue falls",
            "A only", True, "facts register: Wavve, Tving and Netflix Services Korea revenue",
-           f"as A1, for the share of revenue (threshold {SHARE_THRESHOLD_PP:g} percentage point)"),
+           "as A1, for the share of revenue on the common window and on the longest span "
+           "all three revenue series cover (threshold {threshold:g} percentage point(s))"),
     "A3": ("The domestic platforms cut their content spending",
            "A only", True, "none: no series of the platforms' content spending",
            "supported if content spending falls over the common window; needs a yearly series"),
@@ -748,14 +858,18 @@ def _fmt_window(change: dict) -> str:
     return f"{change['start']} to {change['end']}"
 
 
-def predictions_table(ev: dict) -> pd.DataFrame:
+def predictions_table(ev: dict, threshold: float = SHARE_THRESHOLD_PP) -> pd.DataFrame:
     """Each prediction, who makes it, the data, the window, the rule, the result and the verdict.
 
     Columns: ``id``, ``prediction``, ``predicted by`` (:data:`PREDICTED_BY`),
     ``data``, ``window``, ``rule``, ``result``, ``other windows``, ``verdict``
     (:data:`VERDICTS`) and ``discriminating`` (True only for a prediction that
     one view makes and the other does not, and whose test can come out against it).
+    ``threshold`` (percentage points) is the band within which a change of a
+    share counts as no change (predictions A1 and A2).
     """
+    if not (math.isfinite(threshold) and threshold >= 0):
+        raise ValueError(f"threshold must be a finite number >= 0, got {threshold}")
     start, end = ev["window"]
     uc, uf = ev["users_common"], ev["users_full"]
     rc, rf = ev["revenue_common"], ev["revenue_full"]
@@ -764,13 +878,16 @@ def predictions_table(ev: dict) -> pd.DataFrame:
     ads = ev["ads"]
     whc1 = ev["whc1"]
     kshare, origin = ev["kshare"], ev["origin"]["global_only"]["trend"]
+    pairs = ev["users_pairs"]
     outcome = {
         "A1": (f"{uc['first']:.1f}% to {uc['last']:.1f}% ({uc['change']:+.1f} points, {_fmt_window(uc)})",
-               f"whole panel {_fmt_window(uf)}: {uf['first']:.1f}% to {uf['last']:.1f}% ({uf['change']:+.1f} points)",
-               change_verdict([uc["change"], uf["change"]], -1, SHARE_THRESHOLD_PP), f"{start}-{end}"),
+               f"whole panel {_fmt_window(uf)}: {uf['first']:.1f}% to {uf['last']:.1f}% ({uf['change']:+.1f} points); "
+               f"every pair of months a year or more apart: {pairs['change'].min():+.1f} to "
+               f"{pairs['change'].max():+.1f} points",
+               change_verdict([uc["change"], uf["change"]], -1, threshold), f"{start}-{end}"),
         "A2": (f"{rc['first']:.1f}% to {rc['last']:.1f}% ({rc['change']:+.1f} points, {_fmt_window(rc)})",
                f"longest common years {_fmt_window(rf)}: {rf['change']:+.1f} points",
-               change_verdict([rc["change"], rf["change"]], -1, SHARE_THRESHOLD_PP), f"{start}-{end}"),
+               change_verdict([rc["change"], rf["change"]], -1, threshold), f"{start}-{end}"),
         "A3": ("no data in this book", "", "not testable here", f"{start}-{end}"),
         "B1": ("no data in this book; the model's break-even decay is shown across a range", "",
                "not testable here", "Weak Hero Class 1's window"),
@@ -801,7 +918,7 @@ def predictions_table(ev: dict) -> pd.DataFrame:
     for pid, (prediction, by, discriminating, source, rule) in PREDICTIONS.items():
         result, other, verdict, window = outcome[pid]
         rows.append({"id": pid, "prediction": prediction, "predicted by": by, "data": source,
-                     "window": window, "rule": rule, "result": result, "other windows": other,
+                     "window": window, "rule": rule.format(threshold=threshold), "result": result, "other windows": other,
                      "verdict": verdict, "discriminating": discriminating})
     table = pd.DataFrame(rows)
     check_predictions(table)
