@@ -320,3 +320,81 @@ def test_predictions_table_is_complete(evidence):
     assert set(table["verdict"]) <= set(expert_views.VERDICTS)
     assert not table.loc[table["predicted by"] == "both", "discriminating"].any()
     assert not table.loc[table["id"] == "N6", "discriminating"].item()
+
+
+# --- Model A with a growing rival, and the helpers around it ---------------------------
+
+def test_growing_rival_worked_by_hand():
+    # Q0 = 10, G = 10, s0 = 0.5, no reinvestment, no depreciation, h = 1 (rival doubles each year),
+    # lambda = 1: s1 = Q0 / (Q0 + G0) = 0.5; s2 = Q1 / (Q1 + 2 G) = 10 / 30.
+    params = expert_views.ReinvestmentParams(
+        reinvest_rate=0.0, depreciation=0.0, price=1.0, fixed_cost=0.0, ad_revenue=0.0, ad_growth=0.0,
+        global_content=10.0, adjust_speed=1.0, content0=10.0, share0=0.5, global_growth=1.0)
+    path = expert_views.simulate_reinvestment(params, 3)
+    assert np.allclose(path["share"], [0.5, 0.5, 10 / 30, 10 / 50])
+    assert math.isclose(expert_views.final_share_change(params, 2), 100 * (10 / 30 - 0.5))
+
+
+@pytest.fixture
+def inputs_a() -> expert_views.ViewAInputs:
+    return expert_views.ViewAInputs(ad_share=0.25, share0=0.4, reinvest_rate=0.6, depreciation=0.25,
+                                    fixed_cost_share=0.3, adjust_speed=0.5, ad_growth=0.0, global_growth=0.0)
+
+
+def test_view_a_inputs_calibrate_a_steady_state(inputs_a):
+    params = inputs_a.params()
+    # R0 = 100, F = 30, Q0 = r (R0 - F) / delta = 0.6 * 70 / 0.25 = 168, G = Q0 (1 - s0) / s0 = 252
+    assert math.isclose(params.content0, 168.0)
+    assert math.isclose(params.global_content, 252.0)
+    path = expert_views.share_path(inputs_a, 5)
+    assert np.allclose(path["share_pct"], 40.0)
+
+
+@pytest.mark.parametrize("field,value", [("ad_share", 1.5), ("reinvest_rate", -0.1), ("global_growth", math.nan)])
+def test_view_a_inputs_bad_input(inputs_a, field, value):
+    with pytest.raises(ValueError, match=field):
+        replace(inputs_a, **{field: value})
+
+
+def test_sensitivity_table_layout_and_values(inputs_a):
+    table = expert_views.sensitivity_table(
+        inputs_a, expert_views.VIEW_A_INPUT_MEANING, {"share0": "panel"},
+        {"global_growth": (0.0, 0.2)}, {"two years": lambda i: expert_views.final_share_change(i.params(), 2)})
+    assert table["parameter"].tolist() == list(expert_views.VIEW_A_INPUT_MEANING)
+    row = table.set_index("parameter").loc["global_growth"]
+    assert row["two years: low"] == 0.0 and row["two years: high"] < 0
+    assert table.set_index("parameter").loc["share0", "source"] == "panel"
+    assert math.isnan(table.set_index("parameter").loc["share0", "low"])
+    with pytest.raises(ValueError, match="unknown parameter"):
+        expert_views.sensitivity_table(inputs_a, expert_views.VIEW_A_INPUT_MEANING, {"nope": "x"}, {}, {})
+
+
+def test_pairwise_changes_by_hand():
+    table = pd.DataFrame({"month": ["2021-01", "2021-07", "2022-01", "2023-01"], "v": [10.0, 12.0, 11.0, 15.0]})
+    out = expert_views.pairwise_changes(table, "month", "v")
+    # pairs a year or more apart: Jan21-Jan22 (+1), Jan21-Jan23 (+5), Jul21-Jan23 (+3), Jan22-Jan23 (+4)
+    assert sorted(out["change"].tolist()) == [1.0, 3.0, 4.0, 5.0]
+    years = pd.DataFrame({"year": [2021, 2022], "v": [1.0, 3.0]})
+    assert expert_views.pairwise_changes(years, "year", "v")["change"].tolist() == [2.0]
+    with pytest.raises(ValueError, match="no two observations"):
+        expert_views.pairwise_changes(years, "year", "v", min_gap_years=2)
+
+
+def test_facts_table_reads_the_register(facts):
+    table = expert_views.facts_table({"Wavve": {2022: "F097"}})
+    assert table["value"].tolist() == [float(facts.loc["F097", "value"])]
+    with pytest.raises(KeyError, match="F999"):
+        expert_views.facts_table({"Wavve": {2022: "F999"}})
+
+
+def test_glue_predictions_keys(monkeypatch):
+    glued = {}
+    import myst_nb
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    table = _table([("A1", "A only", "contradicted", True), ("B1", "B only", "not testable here", True),
+                    ("N1", "both", "supported", False)])
+    expert_views.glue_predictions(table)
+    assert glued["ev_pred_a1_verdict"] == "contradicted"
+    assert glued["ev_view_a_verdict"] == "contradicted"
+    assert glued["ev_view_b_verdict"] == "not testable here"
+    assert glued["ev_pred_n"] == 3 and glued["ev_pred_n_discriminating"] == 2
