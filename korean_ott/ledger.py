@@ -47,8 +47,8 @@ STATUS_DEFINITIONS = {
     "differs by one day": ("a date one day away from the date Netflix and other sources give, the "
                            "kind of gap that time zones and chart-day conventions produce; the event "
                            "is the same"),
-    "unconfirmed": ("no source in the book's data gives the figure, and the sources that report "
-                    "the same measure give different figures"),
+    "unconfirmed": ("no stored source other than the article gives the figure, and other reports "
+                    "of the same measure give different figures"),
     "contradicted": "the book's data disagree with the claim",
     "not verifiable offline": "nothing in the book's data can test the claim",
 }
