@@ -286,3 +286,22 @@ def test_release_date_check_refuses_disagreeing_sources(altered_facts):
     root = altered_facts({("F001", "value"): "2025-03-24"})
     with pytest.raises(ValueError, match="row F001 .* disagrees with Netflix's engagement report"):
         ledger.check_season1_release_date(root)
+
+
+@pytest.mark.parametrize("check, changes, expected, shown", [
+    ("check_foreign_ott_titles", {("F019", "value"): "31"}, "contradicted", "31 (2023)"),
+    ("check_wavve_finances", {("F105", "value"): "2"}, "partly confirmed", "had 2 original dramas"),
+    ("check_crime_scene_tving", {("F026", "value"): "2014-2016"}, "partly confirmed", "a gap of 8 years"),
+    ("check_sbs_netflix_deal", {("F024", "value"): "5"}, "contradicted", "runs 5 years"),
+    ("check_season1_earlier_this_month", {("F002", "source_date"): "2025-03-30"}, "confirmed", "in the same month"),
+])
+def test_checks_follow_altered_register_rows(altered_facts, check, changes, expected, shown):
+    status, evidence = getattr(ledger, check)(altered_facts(changes))
+    assert status == expected
+    assert shown in evidence
+
+
+def test_release_date_confirmed_when_the_seed_gives_netflix_date(altered_facts):
+    status, evidence = ledger.check_season1_release_date(altered_facts({("F002", "value"): "2025-03-25"}))
+    assert status == "confirmed"
+    assert "first day the aggregator" not in evidence
