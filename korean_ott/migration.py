@@ -399,12 +399,15 @@ def korean_share_window_sensitivity(top10_weekly: pd.DataFrame, engagement: pd.D
     One row per (leading, trailing) pair, all combinations, so the full window
     and every shortened one are side by side.
     """
+    return _window_sensitivity(mark_korean(top10_weekly, engagement, catalogue), max_drop)
+
+
+def _window_sensitivity(marked: pd.DataFrame, max_drop: int) -> pd.DataFrame:
     if max_drop < 0:
         raise ValueError("max_drop must not be negative")
     n_quarters = FIT_WINDOW[1].ordinal - FIT_WINDOW[0].ordinal + 1
     if 2 * max_drop > n_quarters - 4:
         raise ValueError(f"dropping {max_drop} quarters at each end leaves fewer than four of {n_quarters}")
-    marked = mark_korean(top10_weekly, engagement, catalogue)
     rows = []
     for lead in range(max_drop + 1):
         for trail in range(max_drop + 1):
@@ -424,8 +427,9 @@ def korean_share_verdict(sensitivity: pd.DataFrame) -> str:
 def korean_share_evidence(top10_weekly: pd.DataFrame, engagement: pd.DataFrame, catalogue: pd.DataFrame,
                           max_drop: int = 4) -> tuple[dict, pd.DataFrame, str]:
     """The full-window fit, the window sensitivity and the verdict, computed the same way for every page."""
-    result = korean_share_trend(top10_weekly, engagement, catalogue)
-    sensitivity = korean_share_window_sensitivity(top10_weekly, engagement, catalogue, max_drop)
+    marked = mark_korean(top10_weekly, engagement, catalogue)
+    result = fit_korean_share(korean_share_slots(marked))
+    sensitivity = _window_sensitivity(marked, max_drop)
     return result, sensitivity, korean_share_verdict(sensitivity)
 
 
