@@ -326,7 +326,7 @@ def run_verdict(comparison: pd.DataFrame) -> str:
     return VERDICT_INCONCLUSIVE
 
 
-def _digits(*values: float) -> int:
+def median_digits(*values: float) -> int:
     """0 decimals when every value is a whole number, else 1 (medians can end in .5)."""
     return 0 if all(float(v).is_integer() for v in values) else 1
 
@@ -348,7 +348,7 @@ def glue_run_comparison(comparison: pd.DataFrame, draws: int = BOOT_DRAWS, seed:
     for group, name in names.items():
         glue_number(f"ev_runs_n_{name}", table.loc[(group, "median_weeks"), "n"])
     medians = table.xs("median_weeks", level="measure")
-    digits = _digits(*medians[["estimate", "low", "high"]].to_numpy().ravel())
+    digits = median_digits(*medians[["estimate", "low", "high"]].to_numpy().ravel())
     for group, name in names.items():
         row = medians.loc[group]
         glue_number(f"ev_runs_median_{name}", row["estimate"], digits)
@@ -416,7 +416,8 @@ def parse_air_date(text) -> pd.Timestamp:
 def release_windows(mdl: pd.DataFrame) -> pd.DataFrame:
     """Korean dramas' air windows from MyDramaList, one row per unambiguous title.
 
-    Columns: ``title_key`` (of ``drama_name``), ``start``, ``end``, ``pattern``
+    Columns: ``title_key`` (of ``drama_name``), ``start``, ``end``, ``network``
+    (``org_net``, empty if absent), ``pattern``
     (:data:`WHOLE` when first and last air date are the same day, else
     :data:`WEEKLY`). Rows without day-precise dates, and titles that appear
     more than once, are left out (they cannot be matched or classified).
@@ -425,9 +426,10 @@ def release_windows(mdl: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("drama_name", "start_dt", "end_dt") if c not in mdl.columns]
     if missing:
         raise ValueError(f"MyDramaList table lacks column(s) {', '.join(missing)}")
+    network = mdl["org_net"].astype("string").fillna("") if "org_net" in mdl.columns else ""
     out = pd.DataFrame({"title_key": mdl["drama_name"].map(title_key),
                         "start": mdl["start_dt"].map(parse_air_date),
-                        "end": mdl["end_dt"].map(parse_air_date)})
+                        "end": mdl["end_dt"].map(parse_air_date), "network": network})
     out = out.dropna(subset=["start", "end"])
     backwards = out[out["end"] < out["start"]]
     if len(backwards):
@@ -490,3 +492,25 @@ def compare_release_patterns(patterns: pd.DataFrame, selected: pd.DataFrame,
                  "share_min_weeks_pct": 100 * share.estimate, "share_low": 100 * share.low,
                  "share_high": 100 * share.high})
     return pd.DataFrame(rows)
+
+
+#: Verdicts of :func:`release_pattern_verdict`.
+PATTERN_NOT_ALONE = "release pattern alone does not explain the gap"
+PATTERN_POSSIBLE = "release pattern could explain the gap"
+#: The rule, stated before the result.
+PATTERN_RULE = (
+    "If release pattern explained the whole gap, Korean seasons released whole would last no "
+    "longer than the other seasons. The verdict is "
+    f"'{PATTERN_NOT_ALONE}' only if the 95% bootstrap intervals of both differences "
+    "(Korean whole-season minus other: median weeks and share lasting "
+    f"{MIN_WEEKS} weeks or more) lie wholly above zero; otherwise '{PATTERN_POSSIBLE}'."
+)
+
+
+def release_pattern_verdict(table: pd.DataFrame) -> str:
+    """The verdict of :data:`PATTERN_RULE` on a :func:`compare_release_patterns` table."""
+    rows = table[table["group"] == f"Korean {WHOLE} minus other"]
+    if len(rows) != 1:
+        raise ValueError("table lacks the whole-season-minus-other row; build it with compare_release_patterns")
+    row = rows.iloc[0]
+    return PATTERN_NOT_ALONE if row["median_low"] > 0 and row["share_low"] > 0 else PATTERN_POSSIBLE
