@@ -385,3 +385,17 @@ def test_real_release_patterns(real_runs, mdl_dramas):
     selected = cr.select_runs(real_runs)
     patterns = cr.korean_release_patterns(selected, cr.release_windows(mdl_dramas))
     assert patterns["pattern"].value_counts().to_dict() == {cr.WEEKLY: 22, cr.WHOLE: 18}
+
+
+def test_release_pattern_verdict():
+    runs = pattern_runs()
+    table = cr.compare_release_patterns(cr.korean_release_patterns(runs, pattern_windows()), runs, draws=500)
+    # Six whole-season runs against six others: the intervals are wide and include zero.
+    assert cr.release_pattern_verdict(table) == cr.PATTERN_POSSIBLE
+    clear = table.copy()
+    clear.loc[clear["group"].str.endswith("minus other"), ["median_low", "share_low"]] = [0.5, 3.0]
+    assert cr.release_pattern_verdict(clear) == cr.PATTERN_NOT_ALONE
+    clear.loc[clear["group"].str.endswith("minus other"), "share_low"] = 0.0   # touching zero is not above it
+    assert cr.release_pattern_verdict(clear) == cr.PATTERN_POSSIBLE
+    with pytest.raises(ValueError, match="compare_release_patterns"):
+        cr.release_pattern_verdict(table.iloc[:3])
