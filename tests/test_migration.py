@@ -8,6 +8,7 @@ import pytest
 import statsmodels.api as sm
 
 from korean_ott import data, migration
+from korean_ott.glue import rounded
 
 
 @pytest.fixture(scope="module")
@@ -407,3 +408,48 @@ def test_library_decomposition_on_the_data(engagement):
     assert table["report"].min() == "2023H2"  # H1 2023 does not separate shows
     fixed = table[table["group"] == "fixed library cohort"].set_index("report")["titles"]
     assert fixed.max() - fixed.min() <= 5  # the same set of titles, give or take the threshold
+
+
+def test_window_sensitivity_matches_the_evidence(top10_weekly, engagement, catalogue):
+    table = migration.korean_share_window_sensitivity(top10_weekly, engagement, catalogue, max_drop=1)
+    _, evidence, _ = migration.korean_share_evidence(top10_weekly, engagement, catalogue, max_drop=1)
+    pd.testing.assert_frame_equal(table, evidence)
+    assert table[["drop_leading", "drop_trailing"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert table.loc[3, "window"] == "2021Q4\u20132025Q1"
+    with pytest.raises(ValueError, match="must not be negative"):
+        migration.korean_share_window_sensitivity(top10_weekly, engagement, catalogue, max_drop=-1)
+
+
+def test_parse_networks_refuses_non_text():
+    with pytest.raises(ValueError, match="must be text"):
+        migration.parse_networks(3, "drama 'Y'")
+
+
+def test_coverage_end_needs_a_readable_date():
+    mdl = _mdl([("a", 2021, "Netflix")], last_start="sometime")
+    with pytest.raises(ValueError, match="no readable start_dt"):
+        migration.mdl_coverage_end(mdl)
+    assert migration.mdl_coverage_end(_mdl([("a", 2021, "tvN"), ("b", 2022, "tvN")])) == pd.Timestamp("2022-12-20")
+
+
+def test_release_origin_sensitivity_windows():
+    table = _by_year([1, 2, 4, 5, 7], [9, 8, 9, 9, 10])
+    sensitivity = migration.release_origin_sensitivity(table, max_drop=1)
+    assert sensitivity["window"].tolist() == ["2015\u20132019", "2015\u20132018", "2016\u20132019", "2016\u20132018"]
+    with pytest.raises(ValueError, match="must not be negative"):
+        migration.release_origin_sensitivity(table, max_drop=-1)
+
+
+def test_glue_release_origin_keys(monkeypatch, mdl_dramas):
+    glued = {}
+    import myst_nb
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.update({key: value}))
+    evidence = migration.release_origin_evidence(mdl_dramas)
+    out = migration.glue_release_origin(evidence)
+    assert out == glued and all(key.startswith("ev_origin_") for key in glued)
+    last = evidence["by_year"].query("year == 2022").iloc[0]
+    assert glued["ev_origin_last_year"] == "2022" and glued["ev_origin_partial_year"] == "2023"
+    assert glued["ev_origin_go_last_pct"] == rounded(100 * last["global_only_share"], 1)
+    assert glued["ev_origin_go_or"] == rounded(evidence["global_only"]["trend"]["odds_ratio"], 2)
+    assert glued["ev_origin_go_verdict"] == evidence["global_only"]["verdict"]
+    assert glued["ev_origin_n"] == evidence["global_only"]["trend"]["n_dramas"]
