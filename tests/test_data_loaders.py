@@ -15,7 +15,7 @@ DATASETS = {
     "mdl_dramas": ("mdl_korean_dramas_2015_2023", 1_752, 17),
     "mdl_top250": ("mdl_top250_kdramas", 250, 18),
     "catalogue": ("netflix_catalogue_2021", 8_807, 12),
-    "facts": ("facts_register", 203, 12),
+    "facts": ("facts_register", 206, 12),
 }
 
 
