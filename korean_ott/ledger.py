@@ -270,12 +270,12 @@ def check_lead_actor(data_dir=None) -> tuple[str, str]:
 
 def check_season2_netflix_series(data_dir=None) -> tuple[str, str]:
     """C03: Season 2 made as a Netflix series."""
-    announced = register_row("F010", data_dir)
+    announced = register_row("F205", data_dir)
     premiere = register_date("F038", data_dir)
     first = first_listed_week("Class 2", data_dir)
     return verdict([
-        Part("Netflix series" in announced["claim"],
-             f"Netflix announced Season 2 as a Netflix series on {day(announced['value'])} (row F010)"),
+        Part("would produce Weak Hero Class 2" in announced["claim"],
+             f"Netflix confirmed on {day(announced['value'])} that it would produce Season 2 (row F205)"),
         Part(bool(premiere <= first["week"]),
              f"it premiered on Netflix on {day(premiere)} (row F038) and entered Netflix's weekly global "
              f"Top 10 in the week ending {day(first['week'])}"),
@@ -310,10 +310,14 @@ def check_season1_release_date(data_dir=None) -> tuple[str, str]:
     if press != official:
         raise ValueError(f"data/facts.csv, row F001 ({day(press)}) disagrees with Netflix's engagement "
                          f"report ({day(official)}); the ledger cannot say which is the release date")
+    announced = register_date("F206", data_dir)
+    if announced != official:
+        raise ValueError(f"data/facts.csv, row F206 ({day(announced)}) disagrees with Netflix's engagement "
+                         f"report ({day(official)}); the ledger cannot say which is the release date")
     status = compare_dates(seed, official)
     chart_day = pd.Timestamp(register_row("F003", data_dir)["as_of"])
     detail = (f"the seed gives {day(seed)}; Netflix's engagement report gives the release date "
-              f"{day(official)}, as do the outlets of row F001")
+              f"{day(official)}, as do Netflix's advance announcement (row F206) and the outlets of row F001")
     if chart_day == seed:
         detail += f"; {day(seed)} is the first day the aggregator FlixPatrol ranked the show (row F003)"
     return status, detail[0].upper() + detail[1:] + "."
@@ -396,13 +400,14 @@ def check_wavve_finances(data_dir=None) -> tuple[str, str]:
 
 def check_season2_handoff(data_dir=None) -> tuple[str, str]:
     """C11: the hand-off of Season 2, decided with the production company."""
-    reported = register_row("F011", data_dir)
-    announced = register_date("F010", data_dir)
+    reported = register_row("F204", data_dir)
+    announced = register_date("F205", data_dir)
     consulted = _register(data_dir)["claim"].str.contains("consult", case=False)
     return verdict([
-        Part("lacked capacity" in reported["claim"],
-             f"Korean media reported on {day(reported['value'])} that Season 2 would go to Netflix because Wavve "
-             f"lacked the capacity to invest (row F011), and Netflix announced it on {day(announced)} (row F010)"),
+        Part("no longer had the means to invest" in reported["claim"],
+             f"JTBC reported on {day(reported['value'])} that Season 2 would go to Netflix because Wavve no longer "
+             f"had the means to invest (row F204), and Netflix confirmed the production on {day(announced)} "
+             f"(row F205)"),
         Part(True if consulted.any() else None,
              "no row of the facts register describes a consultation with the production company"
              if not consulted.any() else "the register describes the consultation"),
