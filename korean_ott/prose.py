@@ -27,7 +27,7 @@ GLUE_MIME = "application/papermill.record/"
 TEXT_MIME = GLUE_MIME + "text/plain"
 
 #: ``{glue}`key```, ``{glue:text}`page.ipynb::key:,```, and the figure directive.
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`(?P<ref>[^`]+)`")
+GLUE_ROLE = re.compile(r"\{glue(?P<role>:\w+)?\}`(?P<ref>[^`]+)`")
 GLUE_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|:{3,})\{glue(?::\w+)?\}[ \t]+(?P<ref>\S+)", re.MULTILINE)
 
 
@@ -86,6 +86,10 @@ class GlueReference:
     page: str      #: the page that pastes the value
     target: str    #: the page that glues it (the same page for a local reference)
     key: str
+    #: myst-nb reads ``{glue:text}`page.ipynb::key``` as key ``page.ipynb:`` with format
+    #: ``key`` (it splits the format off at the last colon first), so a cross-page
+    #: text reference must carry a format spec, such as ``:s`` or ``:.1f``.
+    unreadable: bool = False
 
 
 def glue_references(page: Path, text: str) -> list[GlueReference]:
@@ -93,12 +97,15 @@ def glue_references(page: Path, text: str) -> list[GlueReference]:
     references = []
     for match in [*GLUE_ROLE.finditer(text), *GLUE_DIRECTIVE.finditer(text)]:
         ref = match.group("ref")
+        is_text_role = match.groupdict().get("role") == ":text"
         target = page
+        unreadable = False
         if "::" in ref:
             other, ref = ref.split("::", 1)
             target = (page.parent / other).resolve()
+            unreadable = is_text_role and ":" not in ref
         key = ref.split(":", 1)[0]
-        references.append(GlueReference(page.name, target.name, key))
+        references.append(GlueReference(page.name, target.name, key, unreadable))
     return references
 
 
@@ -117,7 +124,10 @@ def broken_cross_references(pages: list[Path]) -> list[str]:
     for path in pages:
         for place, text in markdown_sources(path):
             for ref in glue_references(path, text):
-                if ref.target not in glued:
+                if ref.unreadable:
+                    problems.append(f"{place}: cross-page {{glue:text}} reference to {ref.target}::{ref.key} "
+                                    f"needs a format spec (:s for text, :d or :.1f for numbers)")
+                elif ref.target not in glued:
                     problems.append(f"{place}: glue reference to {ref.target}::{ref.key}, "
                                     f"which is not a notebook of the book")
                 elif ref.key not in glued[ref.target]:

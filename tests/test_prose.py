@@ -49,13 +49,16 @@ def test_shared_keys_must_agree_but_local_keys_may_differ():
 def test_cross_page_references_resolve(tmp_path):
     owner = notebook(tmp_path, "02-x.ipynb", [code(glue_output("ev_or", "0.98"))])
     reader = notebook(tmp_path, "05-y.ipynb", [
-        markdown("Ratio {glue:text}`02-x.ipynb::ev_or:.2f`, missing {glue:text}`02-x.ipynb::ev_gone`."),
+        markdown("Ratio {glue:text}`02-x.ipynb::ev_or:.2f`, missing {glue:text}`02-x.ipynb::ev_gone:s`, "
+                 "no spec {glue:text}`02-x.ipynb::ev_or`, plain role {glue}`02-x.ipynb::ev_or`."),
         markdown("```{glue:figure} 02-x.ipynb::fig_absent\n:name: f\n```")])
     page = tmp_path / "intro.md"
-    page.write_text("Local {glue:text}`nothing_here` and {glue:text}`elsewhere.ipynb::k`.")
+    page.write_text("Local {glue:text}`nothing_here` and {glue:text}`elsewhere.ipynb::k:s`.")
     problems = prose.broken_cross_references([owner, reader, page])
     assert problems == [
         "05-y.ipynb, cell 0: 02-x.ipynb glues no key 'ev_gone'",
+        "05-y.ipynb, cell 0: cross-page {glue:text} reference to 02-x.ipynb::ev_or needs a format spec "
+        "(:s for text, :d or :.1f for numbers)",
         "05-y.ipynb, cell 1: 02-x.ipynb glues no key 'fig_absent'",
         "intro.md: glue reference to intro.md::nothing_here, which is not a notebook of the book",
         "intro.md: glue reference to elsewhere.ipynb::k, which is not a notebook of the book",
