@@ -69,6 +69,7 @@ def test_cross_page_references_resolve(tmp_path):
     "The ratio is {glue:text}`ev_or` (95% CI {glue:text}`lo` to {glue:text}`hi`).",
     "Row F012 and claim C05, prediction B2, in 2023Q1 and H1, over 2019–2023, in 2024.",
     "Weak Hero Class 1 reached #2 in the Top 10; see Chapter 3 and Table 2.1.",
+    "As chapters 1 to 4 and chapters 2 and 3 show; exercises 1, 2 and 3.",
     "The interval includes 1. Text is CC BY 4.0; built with Jupyter Book 1.x on Debian 12.",
     "Math $x_1 = 2$ and code `f(3)` and a [link](https://example.org/3).",
     "```python\nx = 0.4\n```",
