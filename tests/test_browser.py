@@ -14,10 +14,14 @@ The pages are served from ``_build/html`` (or ``$BOOK_HTML_DIR``) by a local
 browser context serve the whole session, and each page is opened once, its
 observations shared by the tests about it.
 
-Chromium is Debian's (``/usr/bin/chromium``, or ``$CHROMIUM``): Playwright's
-own browser download is never used. Nothing leaves the machine: a request to
-an outside address fails the page, except for the third-party files listed in
-``EXTERNAL_ALLOWED`` (MathJax from its CDN), which get an empty stand-in. Without a build these tests are skipped,
+Chromium is the system's (``$CHROMIUM``, else ``/usr/bin/chromium``, a
+``chromium`` on PATH or macOS's Chromium.app): Playwright's own browser
+download is never used. The book must work offline, so nothing leaves the
+machine: every request whose host is not the local server is aborted, and
+each one fails the page. MathJax is served from the site itself
+(``_vendor/mathjax``): on every page with math, each equation must have been
+typeset (an ``mjx-container``, no ``mjx-merror``, no raw TeX delimiters left),
+and chapter 4 must have equations. Without a build these tests are skipped,
 unless BOOK_BUILT is set (as ``make test`` does), when they fail.
 """
 
@@ -42,19 +46,25 @@ HTML = Path(os.environ.get("BOOK_HTML_DIR") or ROOT / "_build" / "html").resolve
 SCREENSHOTS = HTML.parent / "screenshots"
 #: The sources the HTML was built from (``<source>/_build/html``), for their _toc.yml.
 SOURCE = HTML.parent.parent if (HTML.parent.parent / "_toc.yml").is_file() else ROOT
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+def _chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser"), "/Applications/Chromium.app/Contents/MacOS/Chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+
+
+CHROMIUM = _chromium()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 #: axe-core impacts that fail a page; "minor" and "moderate" ones are reported only.
 BLOCKING_IMPACTS = {"serious", "critical"}
 #: The word the introduction must render in Hangul.
 HANGUL_WORD = "약한영웅"
-#: Third-party files the book knowingly loads from the web. The tests run
-#: offline (CI has no network), so requests for these get an empty stand-in and
-#: are listed in the page's record; a request for any other outside address
-#: fails the page. Sphinx loads MathJax from its CDN on pages with math (and on
-#: the root page, whose toctree holds math).
-EXTERNAL_ALLOWED = ("https://cdn.jsdelivr.net/npm/mathjax@3/",)
+#: A page with equations, which must be typeset.
+MATH_PAGE = "chapters/04-expert-views"
+#: Any URL that is not on the local server (http://127.0.0.1:PORT/...).
 _EXTERNAL = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z][a-z0-9+.-]*://")
 
 pytestmark = pytest.mark.skipif(
@@ -114,7 +124,8 @@ def base_url():
 def browser_context():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: `make system-deps` installs Debian's chromium"
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} missing: `bash .ci/system-deps browser` says how to install Chromium (or set CHROMIUM)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
@@ -133,7 +144,7 @@ class Visit:
     status: int | None
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
-    stubbed_external: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
     images: list[dict] = field(default_factory=list)
     figures_without_alt: list[str] = field(default_factory=list)
     screenshot: Path | None = None
@@ -165,16 +176,36 @@ _FIGURES_JS = """() => Array.from(document.querySelectorAll("figure, div.figure"
 }).map(fig => fig.id || fig.outerHTML.slice(0, 200))"""
 
 
+# Waits (at most 20 s) for MathJax to finish typesetting, then counts the page's
+# math: Sphinx's math elements, MathJax's containers and errors, and raw TeX
+# delimiters left in the visible text of the article.
+_MATH_JS = r"""async () => {
+  const mj = window.MathJax;
+  const started = !!(mj && mj.startup && mj.startup.promise);
+  if (started) await Promise.race([mj.startup.promise, new Promise(r => setTimeout(r, 20000))]);
+  const main = document.querySelector("main") || document.body;
+  const text = main.innerText;
+  return {
+    loaded: started, version: (mj && mj.version) || null,
+    script: Array.from(document.scripts).map(s => s.src).filter(src => /mathjax/i.test(src)),
+    elements: document.querySelectorAll(".math").length,
+    untypeset: Array.from(document.querySelectorAll(".math")).filter(el => !el.querySelector("mjx-container")).length,
+    containers: document.querySelectorAll("mjx-container").length,
+    errors: document.querySelectorAll("mjx-merror").length,
+    raw: (text.match(/\$\$|\\\(|\\\[|\\begin\{/g) || []).length,
+  };
+}"""
+
+
 @dataclass
 class Watch:
     """Problems a page reported while open: console errors, exceptions, failed or outside requests."""
     errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    stubbed: list[str] = field(default_factory=list)
 
 
 def open_page(context):
-    """A new page whose problems are collected, and whose outside requests never leave the machine."""
+    """A new page whose problems are collected; every request to an outside address is aborted and recorded."""
     page = context.new_page()
     watch = Watch()
     page.on("console", lambda m: m.type == "error" and watch.errors.append(
@@ -184,13 +215,8 @@ def open_page(context):
     page.on("requestfailed", lambda r: watch.failed.append(f"failed {r.url}: {r.failure}"))
 
     def outside(route):
-        url = route.request.url
-        if url.startswith(EXTERNAL_ALLOWED):
-            watch.stubbed.append(url)
-            route.fulfill(status=200, content_type="text/javascript", body="/* offline stand-in */")
-        else:
-            watch.errors.append(f"request to an outside address not in EXTERNAL_ALLOWED: {url}")
-            route.fulfill(status=204, body="")
+        watch.errors.append(f"request to an outside address (the book must work offline): {route.request.url}")
+        route.abort("blockedbyclient")
 
     page.route(_EXTERNAL, outside)
     return page, watch
@@ -213,6 +239,7 @@ def visit(base_url, browser_context):
             response = page.goto(url, wait_until="load")
             page.wait_for_load_state("networkidle")
             result = Visit(url=url, status=response.status if response else None)
+            result.math = page.evaluate(_MATH_JS)
             result.images = page.evaluate(_IMAGES_JS)
             result.figures_without_alt = page.evaluate(_FIGURES_JS)
             result.screenshot = SCREENSHOTS / f"{entry}.png"
@@ -223,7 +250,6 @@ def visit(base_url, browser_context):
             # "../basic.css" would otherwise be blamed on the page.
             result.console_errors = list(watch.errors)
             result.failed_requests = list(watch.failed)
-            result.stubbed_external = list(watch.stubbed)
             result.axe_violations = axe.run(page).response["violations"]
         finally:
             page.close()
@@ -275,6 +301,28 @@ def test_no_serious_accessibility_violations(visit, entry):
     report = "\n".join(
         f"  {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in blocking)
     assert not blocking, f"{entry}: axe-core violations of impact serious/critical:\n{report}"
+
+
+@pytest.mark.parametrize("entry", PAGES)
+def test_math_is_typeset_offline(visit, entry):
+    """Every equation of the page was typeset by the MathJax served from the site."""
+    result = visit(entry)
+    math = result.math
+    if not math["elements"] and entry != MATH_PAGE:
+        return
+    assert math["loaded"], f"{entry}: MathJax did not start (scripts: {math['script']})"
+    assert math["version"] and math["version"].startswith("3."), f"{entry}: MathJax {math['version']}, expected 3.x"
+    local = result.url.split("/")[:3]  # http: '' 127.0.0.1:PORT
+    assert math["script"] and all(src.split("/")[:3] == local for src in math["script"]), (
+        f"{entry}: MathJax not loaded from the local site: {math['script']}")
+    assert math["elements"] and not math["untypeset"], f"{entry}: {math['untypeset']} of {math['elements']} equations not typeset"
+    assert math["containers"] >= math["elements"], math
+    assert not math["errors"], f"{entry}: {math['errors']} MathJax errors (mjx-merror)"
+    assert not math["raw"], f"{entry}: {math['raw']} raw TeX delimiters left in the text"
+
+
+def test_the_math_page_has_equations():
+    assert MATH_PAGE in PAGES, f"{MATH_PAGE} is no longer in _toc.yml: choose another page with equations"
 
 
 # --- Hangul and search ---------------------------------------------------------

@@ -8,6 +8,7 @@ there if anything is missing; run alone without a build, they are skipped.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -62,3 +63,37 @@ def test_latex_log_has_no_missing_characters():
     log = PDF.with_suffix(".log")
     assert log.exists()
     assert "Missing character" not in log.read_text(encoding="utf-8", errors="replace")
+
+
+# Attributes that make a browser fetch something as the page loads.
+_FETCHED = re.compile(r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)=["']([^"']+)["'][^>]*>""", re.I)
+
+
+def _outside_resources(page: Path) -> list[str]:
+    html = page.read_text(encoding="utf-8")
+    found = []
+    for match in _FETCHED.finditer(html):
+        tag, url = match.group(0), match.group(1)
+        if tag.lower().startswith("<link") and not re.search(r"""rel=["'](?:stylesheet|preload|icon|modulepreload)""", tag, re.I):
+            continue  # an ordinary hyperlink-like <link> (canonical, license) is not fetched
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I):
+            found.append(url)
+    return found
+
+
+def test_no_page_loads_anything_from_outside_the_site():
+    """The book reads offline: scripts (MathJax too), styles, fonts and images all come with the site."""
+    pages = sorted(HTML.rglob("*.html"))
+    assert pages
+    outside = {page.relative_to(HTML).as_posix(): urls for page in pages if (urls := _outside_resources(page))}
+    assert not outside, f"pages that load files from the web: {outside}"
+
+
+def test_mathjax_is_part_of_the_site():
+    script = HTML / "mathjax" / "tex-chtml.js"
+    assert script.is_file(), "_vendor/mathjax was not copied into the site (html_extra_path)"
+    assert (HTML / "mathjax" / "LICENSE").is_file()
+    fonts = list((HTML / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert fonts, "MathJax's fonts are missing from the site"
+    page = (HTML / "chapters" / "04-expert-views.html").read_text(encoding="utf-8")
+    assert re.search(r'<script[^>]+src="[^"]*mathjax/tex-chtml\.js', page), "chapter 4 does not load the site's MathJax"
