@@ -31,6 +31,16 @@ def format_p(p: float) -> str:
     return f"{p:.2f}"
 
 
+#: Limits of the plain-text form only (a printed page holds about this much).
+TEXT_MAX_ROWS, TEXT_HEAD_ROWS, TEXT_MAX_CELL = 40, 30, 60
+
+
+def shorten(text: str, width: int = TEXT_MAX_CELL) -> str:
+    """A cell's text cut to ``width`` characters, ending in an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def format_number(value: float) -> str:
     """A float as written: no exponent, no trailing zeros, at most four decimals."""
     return np.format_float_positional(float(value), precision=4, trim="-")
@@ -56,7 +66,18 @@ class Table:
                 .set_uuid(self.name).to_html())
 
     def __repr__(self) -> str:
-        return self.frame.to_string(index=False)
+        """The plain-text form, which the PDF prints: long cells shortened, long tables
+        shown in part with a line that says so (the HTML form is always whole)."""
+        shown = self.frame
+        if len(shown) > TEXT_MAX_ROWS:
+            shown = shown.head(TEXT_HEAD_ROWS)
+        text = shown.astype(object).where(shown.notna(), "").map(
+            lambda cell: shorten(format_number(cell) if isinstance(cell, float) else str(cell)))
+        lines = text.to_string(index=False)
+        if len(self.frame) > TEXT_MAX_ROWS:
+            lines += (f"\n[{len(shown)} of {len(self.frame)} rows shown here; "
+                      "the HTML edition of the book shows the whole table]")
+        return lines
 
 
 def show(frame: pd.DataFrame, *, pvalues: Iterable[str] = (), name: str | None = None) -> Table:

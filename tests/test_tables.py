@@ -29,3 +29,18 @@ def test_table_has_no_index_and_the_same_html_every_time():
 def test_unknown_p_value_column_is_named():
     with pytest.raises(KeyError, match="no column 'pval'"):
         tables.show(pd.DataFrame({"p": [0.1]}), pvalues=["pval"])
+
+
+def test_text_form_of_a_long_table_says_what_it_leaves_out():
+    frame = pd.DataFrame({"n": range(100), "text": ["word " * 30] * 100})
+    table = tables.show(frame)
+    text = repr(table)
+    assert text.splitlines()[-1] == "[30 of 100 rows shown here; the HTML edition of the book shows the whole table]"
+    assert max(len(line) for line in text.splitlines()) < 100
+    assert table._repr_html_().count("<tr>") == 101
+
+
+def test_text_form_of_a_short_table_is_whole():
+    frame = pd.DataFrame({"x": [1.5, float("nan")], "y": ["a", None]})
+    lines = repr(tables.show(frame)).splitlines()
+    assert [line.split() for line in lines] == [["x", "y"], ["1.5", "a"], []]
