@@ -605,9 +605,6 @@ REVENUE_FACTS = {
 }
 #: Broadcast programme exports (million USD), facts register.
 EXPORT_FACTS = {2020: "F088", 2021: "F089", 2022: "F090", 2023: "F091"}
-#: Dramas supplied by broadcasters and by global OTTs (KCC assessment), facts register.
-DRAMA_FACTS = {("broadcasters", 2019): "F050", ("broadcasters", 2023): "F051",
-               ("global OTTs", 2019): "F052", ("global OTTs", 2023): "F053"}
 
 
 def domestic_share(table: pd.DataFrame, time: str, value: str, domestic=DOMESTIC, rival: str = RIVAL) -> pd.DataFrame:
@@ -728,6 +725,25 @@ def advertising_verdict(stance: dict) -> str:
     return "inconclusive"
 
 
+#: Chapter 3's verdict for a count that changed by more than year-to-year variation.
+ESTABLISHED = "larger than year-to-year variation at every"
+
+
+def drama_supply_verdict(shift: dict) -> str:
+    """Verdict on 'drama supply moves from broadcasters to global platforms' from chapter 3's
+    one computation (:func:`korean_ott.production.drama_shift`): supported only if both the
+    broadcasters' fall and the global platforms' rise exceed year-to-year variation at every
+    dispersion estimate; contradicted if both counts move the other way; else inconclusive."""
+    falls = shift["bc_last"] < shift["bc_first"]
+    rises = shift["gott_last"] > shift["gott_first"]
+    if (falls and rises and str(shift["bc_verdict"]).startswith(ESTABLISHED)
+            and str(shift["gott_verdict"]).startswith(ESTABLISHED)):
+        return "supported"
+    if shift["bc_last"] > shift["bc_first"] and shift["gott_last"] < shift["gott_first"]:
+        return "contradicted"
+    return "inconclusive"
+
+
 def facts_table(mapping: dict, data_dir=None) -> pd.DataFrame:
     """Long table ``platform``, ``year``, ``value``, ``fact_id`` from {platform: {year: fact id}}."""
     from korean_ott import data
@@ -777,10 +793,10 @@ def collect_evidence(data_dir=None) -> dict:
     ev["exports"] = exports
     ev["exports_common"] = window_change(exports, "year", "value", start, end)
     ev["exports_full"] = window_change(exports, "year", "value", int(exports["year"].min()), int(exports["year"].max()))
-    # Dramas by supplier (two years only).
-    ev["dramas"] = {key: data.fact_number(fid, data_dir) for key, fid in DRAMA_FACTS.items()}
-    # Shared evidence owned by other chapters.
-    ev["ads"] = production.advertising_stance(data.load_resource("industry_series", data_dir))
+    # Shared evidence owned by other chapters: drama supply (two years only) and advertising.
+    industry = data.load_resource("industry_series", data_dir)
+    ev["drama_shift"] = production.drama_shift(industry)
+    ev["ads"] = production.advertising_stance(industry)
     top10, engagement = data.load_top10_weekly(data_dir), data.load_engagement(data_dir)
     catalogue = data.load_netflix_catalogue_2021(data_dir)
     ev["kshare"], ev["kshare_sensitivity"], ev["kshare_verdict"] = migration.korean_share_evidence(
@@ -836,7 +852,9 @@ PREDICTIONS = {
            "contradicted if advertising is at its highest since the break; otherwise inconclusive"),
     "N2": ("Drama supply moves from broadcasters to global platforms", "both", False,
            "KCC competition assessment (two years only)",
-           "supported if broadcasters' count falls and global platforms' count rises"),
+           "supported if the production chapter finds both the broadcasters' fall and the global "
+           "platforms' rise larger than year-to-year variation at every dispersion estimate; "
+           "contradicted if both counts move the other way; otherwise inconclusive"),
     "N3": ("A rising share of Korean dramas is first released only on a global streamer", "both", False,
            "MyDramaList scrape (full years)",
            "supported if every window refit of the platform-migration chapter has its 95% interval above 1"),
@@ -874,7 +892,7 @@ def predictions_table(ev: dict, threshold: float = SHARE_THRESHOLD_PP) -> pd.Dat
     uc, uf = ev["users_common"], ev["users_full"]
     rc, rf = ev["revenue_common"], ev["revenue_full"]
     ec, ef = ev["exports_common"], ev["exports_full"]
-    d = ev["dramas"]
+    shift = ev["drama_shift"]
     ads = ev["ads"]
     whc1 = ev["whc1"]
     kshare, origin = ev["kshare"], ev["origin"]["global_only"]["trend"]
@@ -894,14 +912,11 @@ def predictions_table(ev: dict, threshold: float = SHARE_THRESHOLD_PP) -> pd.Dat
         "N1": (f"stance: {ads['stance']}",
                f"{ads['first_year']}-{ads['last_year']}: {ads['change_whole_pct']:+.1f}%",
                advertising_verdict(ads), f"{ads['first_year']}-{ads['last_year']} (the series' years)"),
-        "N2": (f"broadcasters {d[('broadcasters', 2019)]:.0f} to {d[('broadcasters', 2023)]:.0f}; "
-               f"global OTTs {d[('global OTTs', 2019)]:.0f} to {d[('global OTTs', 2023)]:.0f}",
-               "no other years in the register",
-               "supported" if d[("broadcasters", 2023)] < d[("broadcasters", 2019)]
-               and d[("global OTTs", 2023)] > d[("global OTTs", 2019)] else
-               ("contradicted" if d[("broadcasters", 2023)] > d[("broadcasters", 2019)]
-                and d[("global OTTs", 2023)] < d[("global OTTs", 2019)] else "inconclusive"),
-               "2019 and 2023"),
+        "N2": (f"broadcasters {shift['bc_first']} to {shift['bc_last']}; "
+               f"global OTTs {shift['gott_first']} to {shift['gott_last']}",
+               f"production chapter: broadcasters' fall {shift['bc_verdict']}; "
+               f"global OTTs' rise {shift['gott_verdict']}",
+               drama_supply_verdict(shift), f"{shift['first_year']} and {shift['last_year']}"),
         "N3": (f"odds ratio per year {origin['odds_ratio']:.2f} (95% CI {origin['low']:.2f} to {origin['high']:.2f})",
                str(ev["origin"]["global_only"]["verdict"]),
                trend_verdict(ev["origin"]["global_only"]["verdict"]), str(origin["window"])),

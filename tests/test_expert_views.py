@@ -278,6 +278,30 @@ def test_shared_verdict_mappings():
     assert expert_views.advertising_verdict({"stance": "below its peak, with rises and falls since"}) == "inconclusive"
 
 
+ESTABLISHED = "larger than year-to-year variation at every dispersion estimate"
+UNSETTLED = "larger than Poisson variation, but not at 3 of the 4 dispersion estimates"
+
+
+@pytest.mark.parametrize("bc, gott, bc_verdict, expected", [
+    ((109, 77), (3, 22), ESTABLISHED, "supported"),
+    ((109, 77), (3, 22), UNSETTLED, "inconclusive"),
+    ((77, 109), (22, 3), ESTABLISHED, "contradicted"),
+    ((109, 109), (3, 22), ESTABLISHED, "inconclusive"),
+])
+def test_drama_supply_verdict_follows_the_production_chapter(bc, gott, bc_verdict, expected):
+    shift = {"bc_first": bc[0], "bc_last": bc[1], "gott_first": gott[0], "gott_last": gott[1],
+             "bc_verdict": bc_verdict, "gott_verdict": ESTABLISHED}
+    assert expert_views.drama_supply_verdict(shift) == expected
+
+
+def test_drama_supply_uses_the_production_chapters_computation(evidence):
+    from korean_ott import data, production
+    shift = production.drama_shift(data.load_resource("industry_series"))
+    assert evidence["drama_shift"] == shift
+    row = expert_views.predictions_table(evidence).set_index("id").loc["N2"]
+    assert row["verdict"] == expert_views.drama_supply_verdict(shift)
+
+
 def _table(rows):
     return pd.DataFrame([{"id": i, "predicted by": by, "verdict": v, "discriminating": d}
                          for i, by, v, d in rows])
