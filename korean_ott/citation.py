@@ -60,6 +60,14 @@ def toc_pages(root: Path = ROOT) -> list[str]:
     return pages
 
 
+def page_source(page: str, root: Path = ROOT) -> Path:
+    """The source file of a table-of-contents entry: its notebook, else its Markdown page."""
+    for path in (root / f"{page}.ipynb", root / f"{page}.md"):
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"_toc.yml names {page}, which has no .ipynb or .md file")
+
+
 def toc_chapters(root: Path = ROOT, caption: str = "Analysis") -> list[Chapter]:
     """Chapters of the table-of-contents part named ``caption``, in order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -68,8 +76,7 @@ def toc_chapters(root: Path = ROOT, caption: str = "Analysis") -> list[Chapter]:
         if part.get("caption") != caption:
             continue
         for entry in part.get("chapters", []):
-            source = next(p for p in (root / f"{entry['file']}{ext}" for ext in (".ipynb", ".md")) if p.exists())
-            chapters.append(Chapter(entry["file"], page_title(source)))
+            chapters.append(Chapter(entry["file"], page_title(page_source(entry["file"], root))))
     return chapters
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from korean_ott.citation import ROOT, page_source, toc_pages
 from korean_ott.glue import SHARED_PREFIX
 
 GLUE_MIME = "application/papermill.record/"
@@ -29,6 +30,11 @@ TEXT_MIME = GLUE_MIME + "text/plain"
 #: ``{glue}`key```, ``{glue:text}`page.ipynb::key:,```, and the figure directive.
 GLUE_ROLE = re.compile(r"\{glue(?P<role>:\w+)?\}`(?P<ref>[^`]+)`")
 GLUE_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|:{3,})\{glue(?::\w+)?\}[ \t]+(?P<ref>\S+)", re.MULTILINE)
+
+
+def book_pages(root: Path = ROOT) -> list[Path]:
+    """The source file of every page of the book, in table-of-contents order."""
+    return [page_source(page, root) for page in toc_pages(root)]
 
 
 def cell_source(cell: dict) -> str:
@@ -241,7 +247,7 @@ def prose_words(path: Path) -> int:
     """Words of a page's Markdown, without code blocks, markup and glue references."""
     words = 0
     for _place, text in markdown_sources(path):
-        for pattern, _why in NOT_PROSE[:2]:
+        for pattern, _why in NOT_PROSE:
             text = blank(text, pattern, re.MULTILINE | re.DOTALL)
         words += len(re.findall(r"[^\W\d_][\w'’-]*", text))
     return words

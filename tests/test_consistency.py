@@ -11,14 +11,7 @@ from __future__ import annotations
 import pytest
 
 from korean_ott import ledger, prose
-from korean_ott.citation import ROOT, toc_pages
-
-
-def book_pages() -> list:
-    pages = []
-    for page in toc_pages(ROOT):
-        pages += [path for path in (ROOT / f"{page}.ipynb", ROOT / f"{page}.md") if path.exists()]
-    return pages
+from korean_ott.prose import book_pages
 
 
 @pytest.fixture(scope="module")

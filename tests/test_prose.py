@@ -91,7 +91,7 @@ def test_typed_numbers_are_found(text, numbers):
 
 
 def test_reading_time_counts_prose_words_only(tmp_path):
-    text = "word " * 900 + "\n```python\n" + "code " * 5000 + "\n```\n"
+    text = "word " * 898 + "{glue:text}`ev_key` `code`" + "\n```python\n" + "code " * 5000 + "\n```\n" + "word word"
     page = tmp_path / "p.md"
     page.write_text(text)
     assert prose.prose_words(page) == 900

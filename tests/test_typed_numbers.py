@@ -10,10 +10,8 @@ from __future__ import annotations
 import pytest
 
 from korean_ott import prose
-from korean_ott.citation import ROOT, toc_pages
 
-PAGES = [path for page in toc_pages(ROOT)
-         for path in (ROOT / f"{page}.ipynb", ROOT / f"{page}.md") if path.exists()]
+PAGES = prose.book_pages()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[path.name for path in PAGES])
