@@ -75,27 +75,41 @@ def figure_map(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["page", "notebook", "figure", "label", "glue key", "code cell", "cell id"])
 
 
+TABLE_DIRECTIVE = re.compile(
+    r"^ {0,3}(`{3,}|:{3,})\{table\}[ \t]*(?P<caption>.*?)[ \t]*\n(?P<body>.*?)^ {0,3}\1[ \t]*$",
+    re.MULTILINE | re.DOTALL)
+
+
+def output_markdown(output: dict) -> str:
+    text = output.get("data", {}).get("text/markdown", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
 def table_map(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per table a code cell shows on the page (an HTML table output)."""
+    """One row per table the book shows: a ``{table}`` directive in a code cell's
+    ``text/markdown`` output (what ``korean_ott.tables.show`` makes).
+
+    Each table is given by its label and caption; its number ("Table 3.2") is
+    Sphinx's, and the label is what a reader can look up in the notebook.
+    """
     rows = []
     for path in notebooks(root, skip):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        table_number = 0
         for cell in cells:
             tags = set(cell.get("metadata", {}).get("tags", []))
             if cell["cell_type"] != "code" or tags & {"remove-output", "remove-cell"}:
                 continue
-            shows_table = any("<table" in "".join(output.get("data", {}).get("text/html", ""))
-                              for output in cell.get("outputs", [])
-                              if output.get("output_type") in ("execute_result", "display_data"))
-            if shows_table:
-                table_number += 1
-                rows.append({
-                    "page": page_title(path),
-                    "notebook": f"chapters/{path.name}",
-                    "table": table_number,
-                    "what it shows": describe_cell(cell_text(cell)),
-                    "code cell": cell.get("execution_count"),
-                    "cell id": cell.get("id", ""),
-                })
-    return pd.DataFrame(rows, columns=["page", "notebook", "table", "what it shows", "code cell", "cell id"])
+            for output in cell.get("outputs", []):
+                if output.get("output_type") not in ("execute_result", "display_data"):
+                    continue
+                for match in TABLE_DIRECTIVE.finditer(output_markdown(output)):
+                    name = NAME_OPTION.search(match.group("body"))
+                    rows.append({
+                        "page": page_title(path),
+                        "notebook": f"chapters/{path.name}",
+                        "label": name.group("name") if name else "",
+                        "caption": match.group("caption"),
+                        "code cell": cell.get("execution_count"),
+                        "cell id": cell.get("id", ""),
+                    })
+    return pd.DataFrame(rows, columns=["page", "notebook", "label", "caption", "code cell", "cell id"])

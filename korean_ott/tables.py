@@ -1,25 +1,68 @@
-"""How the book shows a table: no row index, readable p-values, the same bytes every run.
+"""How the book shows a table: a captioned, numbered table in the HTML and the PDF alike.
 
-A bare DataFrame shows pandas' 0..n row index, and ``DataFrame.style`` names its
-HTML after a random identifier, which strict nbval would see as a changed
-output. :func:`show` returns a :class:`Table`, which renders as HTML (for the
-web book) and as plain text (for the PDF and the console), both without the
-index and both deterministic.
+Usage, in a chapter's code cell (the last expression of the cell)::
+
+    from korean_ott.tables import show, estimates_table
+    show(counts, caption=f"Dramas per year, {first}-{last}", label="tbl-prod-dramas")
+    show(estimates_table(fit, terms=["years"], names={"years": "per year"}, exp=True),
+         caption="Rate ratio of Korean titles per year", label="tbl-prod-rate", pvalues=["p"])
+    show(per_year, caption="Titles per year", label="tbl-prod-titles",
+         full=per_title, full_caption="Every title")   # writes chapters/tables/tbl-prod-titles.csv
+
+and in the prose: ``{numref}`tbl-prod-dramas` shows ...`` (never a typed "Table 3.2").
+Labels are ``tbl-<page prefix>-<what>``; at most 8 columns; round numbers before
+showing them (floats print with at most four decimals, never an exponent); the CSV
+of a ``full=`` listing is committed with the notebook.
+
+:func:`show` returns a :class:`Table` whose notebook output is a MyST ``{table}``
+directive (``text/markdown``; ``_config.yml`` sets ``nb_render_markdown_format:
+myst``), so Sphinx numbers it ("Table 3.2") in both editions and the prose refers
+to it with ``{numref}`tbl-...```. There is deliberately no ``text/html`` form:
+myst-nb would prefer it in the HTML, and the table would lose its number.
+The ``text/plain`` form is one line naming the table.
+
+No pandas index, no exponent notation, p-values as a reader reads them, cell text
+escaped so MyST never interprets it, and the same bytes every run (strict nbval
+compares them). Nothing is ever cut by a display limit: a table too long for a
+printed page is summarised, and the whole listing given with ``full=``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+ROOT = Path(__file__).resolve().parent.parent
+#: Where ``full=`` listings are written. Every notebook of the book sits in
+#: ``chapters/``, so its ``{download}`` link is ``tables/<label>.csv``.
+CSV_DIR = ROOT / "chapters" / "tables"
+CSV_LINK_DIR = "tables"
+
+LABEL = re.compile(r"tbl-[a-z0-9]+(?:-[a-z0-9]+)*")
+#: An A4 page holds about this many columns of a readable table.
+MAX_COLUMNS = 8
+#: Above this many rows a table may run over a page: LaTeX ``longtable``, header repeated.
+LONGTABLE_ROWS = 25
+#: Bounds of one column's share in ``:widths:`` (in characters of its longest cell).
+MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 4, 30, 12
+#: A table cell's padding, and the PDF's line, in characters of table text (A4, 11 pt).
+COLUMN_PADDING, LINE_WIDTH = 3, 72
+
+# Characters MyST would read as markup inside a table cell: escapes, code, emphasis,
+# roles and substitutions ({ }), links and footnotes ([ ]), raw HTML and autolinks
+# (< >), the cell separator, dollar math, strikethrough and entities (&amp;).
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>|$~&])")
+
 
 def format_p(p: float) -> str:
     """A p-value as a reader reads it: ``< 0.001``, ``0.004``, ``0.08``, ``0.62``."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
+    if p is None or (isinstance(p, float) and math.isnan(p)) or p is pd.NA:
         return ""
     p = float(p)
     if not 0 <= p <= 1:
@@ -31,55 +74,283 @@ def format_p(p: float) -> str:
     return f"{p:.2f}"
 
 
-#: Limits of the plain-text form only (a printed page holds about this much).
-TEXT_MAX_ROWS, TEXT_HEAD_ROWS, TEXT_MAX_CELL = 40, 30, 60
-
-
-def shorten(text: str, width: int = TEXT_MAX_CELL) -> str:
-    """A cell's text cut to ``width`` characters, ending in an ellipsis when cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def format_number(value: float) -> str:
     """A float as written: no exponent, no trailing zeros, at most four decimals."""
     return np.format_float_positional(float(value), precision=4, trim="-")
 
 
+def escape_markdown(text: str) -> str:
+    """``text`` as literal MyST inline text (one line; Hangul and other letters untouched)."""
+    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def format_cell(value) -> str:
+    """One cell's text, before escaping: NaN/None empty, floats by :func:`format_number`,
+    integers without decimals, booleans "yes"/"no", midnight timestamps as dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return "" if math.isnan(value) else format_number(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
+    return str(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def numeric_columns(frame: pd.DataFrame, pvalues: Iterable[str] = ()) -> list[bool]:
+    """Which columns hold numbers (right-aligned): numeric dtypes, object columns of
+    numbers only, and the p-value columns."""
+    flags = []
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        if name in set(pvalues):
+            flags.append(True)
+        elif pd.api.types.is_bool_dtype(column):
+            flags.append(False)
+        elif pd.api.types.is_numeric_dtype(column):
+            flags.append(True)
+        elif column.dtype == object:
+            present = column.dropna()
+            flags.append(len(present) > 0 and all(_is_number(v) for v in present))
+        else:
+            flags.append(False)
+    return flags
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a page: wide (Hangul, CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(header: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:
+    """Relative column widths from content: the longest cell, header word, or header of up to
+    HEADER_WIDTH characters (kept on one line), bounded to
+    [MIN_WIDTH, MAX_WIDTH] so a long text column wraps instead of crowding out the rest."""
+    widths = []
+    for position, name in enumerate(header):
+        longest_word = max((display_width(word) for word in str(name).split()), default=0)
+        short_header = min(display_width(str(name)), HEADER_WIDTH)
+        longest_cell = max((display_width(row[position]) for row in cells), default=0)
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, longest_word, short_header, longest_cell)))
+    return widths
+
+
+def tabularcolumns_spec(numeric: Sequence[bool], widths: Sequence[int]) -> str:
+    r"""The LaTeX column spec: every column a wrapping ``\X{w}{total}`` paragraph column,
+    numbers flush right, text flush left. ``w`` is the column's width plus its padding;
+    ``total`` is at least a printed line's worth, so a narrow table stays narrow
+    instead of being stretched across the page."""
+    padded = [width + COLUMN_PADDING for width in widths]
+    total = max(sum(padded), LINE_WIDTH)
+    return "".join(
+        (r">{\raggedleft\arraybackslash}" if is_number else r">{\raggedright\arraybackslash}")
+        + rf"\X{{{width}}}{{{total}}}"
+        for is_number, width in zip(numeric, padded))
+
+
+def pipe_table(header: Sequence[str], cells: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+    """A GFM pipe table of already formatted text (escaped here)."""
+    lines = ["| " + " | ".join(escape_markdown(name) for name in header) + " |",
+             "|" + "|".join("--:" if is_number else ":--" for is_number in numeric) + "|"]
+    lines += ["| " + " | ".join(escape_markdown(cell) for cell in row) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def _formatted(frame: pd.DataFrame, pvalues: Iterable[str]) -> tuple[list[str], list[list[str]]]:
+    p_columns = set(pvalues)
+    header = [str(name) for name in frame.columns]
+    columns = []
+    for position, name in enumerate(frame.columns):
+        formatter = format_p if name in p_columns else format_cell
+        columns.append([formatter(value) for value in frame.iloc[:, position].tolist()])
+    return header, [list(row) for row in zip(*columns)] if columns else []
+
+
+def _check_frame(frame, what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ValueError(f"{what} has MultiIndex columns {list(frame.columns)[:3]}…; "
+                         "flatten them to single names first")
+    if frame.empty:
+        raise ValueError(f"{what} has no rows or no columns; say so in the text instead of showing an empty table")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> bool:
+    """Write ``frame`` as CSV, byte for byte the same every run (no index, ``\\n`` line
+    ends, UTF-8, floats positional at full precision). Returns whether the file changed."""
+    text = frame.to_csv(index=False, lineterminator="\n", na_rep="",
+                        float_format=lambda x: np.format_float_positional(x, trim="-"))
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def _fence(content: str) -> str:
+    """A backtick fence longer than any backtick run inside ``content``."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 class Table:
-    """A table for display: HTML without index, and an aligned text form without index."""
+    """A captioned, labelled table: ``text/markdown`` (MyST) and a one-line ``text/plain``."""
 
-    def __init__(self, frame: pd.DataFrame, *, pvalues: Iterable[str] = (), name: str | None = None):
-        shown = frame.reset_index(drop=True).copy()
+    def __init__(self, frame: pd.DataFrame, *, caption: str, label: str, pvalues: Iterable[str] = (),
+                 full: pd.DataFrame | None = None, full_caption: str | None = None,
+                 widths: Sequence[int] | None = None, max_columns: int = MAX_COLUMNS,
+                 csv_dir: Path | None = None):
+        if not isinstance(caption, str) or not caption.strip():
+            raise ValueError(f"table {label!r}: a caption is required (a sentence saying what the table shows)")
+        if "\n" in caption.strip():
+            raise ValueError(f"table {label!r}: the caption must be one line, not {caption!r}")
+        if not isinstance(label, str) or not LABEL.fullmatch(label):
+            raise ValueError(f"table label {label!r} must match tbl-[a-z0-9-]+ "
+                             "(tbl-<page prefix>-<what>, for example tbl-prod-rate-ratios)")
+        _check_frame(frame, f"table {label}")
+        if frame.shape[1] > max_columns:
+            raise ValueError(
+                f"table {label} has {frame.shape[1]} columns, more than {max_columns} fit a printed page: "
+                "split it into two tables or summarise it (keep the columns the argument needs and give "
+                "the rest with full=); max_columns= raises the limit only for a table shown in the HTML alone")
+        pvalues = list(pvalues)
         for column in pvalues:
-            if column not in shown.columns:
-                raise KeyError(f"no column {column!r} to format as a p-value; columns: {list(shown.columns)}")
-            shown[column] = shown[column].map(format_p)
-        self.frame = shown
-        text = shown.to_csv(index=False)
-        self.name = name or hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+            if column not in frame.columns:
+                raise KeyError(f"table {label}: no column {column!r} to format as a p-value; "
+                               f"columns: {list(frame.columns)}")
+        self.caption = caption.strip()
+        self.label = label
+        self.frame = frame.reset_index(drop=True)
+        self.pvalues = pvalues
+        self.header, self.cells = _formatted(self.frame, pvalues)
+        self.numeric = numeric_columns(self.frame, pvalues)
+        if widths is None:
+            self.widths = column_widths(self.header, self.cells)
+        else:
+            self.widths = [int(w) for w in widths]
+            if len(self.widths) != len(self.header) or min(self.widths) < 1:
+                raise ValueError(f"table {label}: widths= needs one positive integer per column "
+                                 f"({len(self.header)}), not {list(widths)}")
+        self.longtable = len(self.frame) > LONGTABLE_ROWS
+        self.full = None
+        self.full_caption = None
+        self.csv_link = None
+        if full is not None:
+            _check_frame(full, f"table {label} (full=)")
+            self.full = full.reset_index(drop=True)
+            self.full_caption = (full_caption or "").strip() or "The whole listing"
+            self.csv_link = f"{CSV_LINK_DIR}/{label}.csv"
+            write_csv(self.full, (csv_dir or CSV_DIR) / f"{label}.csv")
+        elif full_caption is not None:
+            raise ValueError(f"table {label}: full_caption= describes a full= listing, and none was given")
 
-    def _repr_html_(self) -> str:
-        return (self.frame.style.hide(axis="index")
-                .format(format_number, subset=self.frame.select_dtypes("float").columns, na_rep="")
-                .format(escape="html", subset=self.frame.select_dtypes(exclude="float").columns, na_rep="")
-                .set_uuid(self.name).to_html())
+    def _table_markdown(self) -> str:
+        options = [f":name: {self.label}", ":widths: " + " ".join(str(w) for w in self.widths)]
+        if self.longtable:
+            options.append(":class: longtable")
+        body = pipe_table(self.header, self.cells, self.numeric)
+        spec = tabularcolumns_spec(self.numeric, self.widths)
+        fence = _fence(self.caption + body)
+        return (f"```{{tabularcolumns}} {spec}\n```\n\n"
+                f"{fence}{{table}} {self.caption}\n" + "\n".join(options) + f"\n\n{body}\n{fence}\n")
+
+    def _full_markdown(self) -> str:
+        full_pvalues = [column for column in self.pvalues if column in self.full.columns]
+        header, cells = _formatted(self.full, full_pvalues)
+        body = pipe_table(header, cells, numeric_columns(self.full, full_pvalues))
+        rows, columns = self.full.shape
+        size = f"{rows} rows × {columns} columns"
+        summary = escape_markdown(f"{self.full_caption} ({size})")
+        inner = _fence(body)
+        outer = "`" * (len(inner) + 1)
+        return (f"\n{outer}{{only}} html\n"
+                f"{summary}: {{download}}`CSV file <{self.csv_link}>`\n\n"
+                f"{inner}{{dropdown}} {summary}\n\n{body}\n{inner}\n{outer}\n\n"
+                f"{outer}{{only}} latex\n"
+                f"{summary}: in the HTML edition of this book, and in the file "
+                f"`chapters/{self.csv_link}` of its repository.\n{outer}\n")
+
+    def _repr_markdown_(self) -> str:
+        markdown = self._table_markdown()
+        if self.full is not None:
+            markdown += self._full_markdown()
+        return markdown
 
     def __repr__(self) -> str:
-        """The plain-text form, which the PDF prints: long cells shortened, long tables
-        shown in part with a line that says so (the HTML form is always whole)."""
-        shown = self.frame
-        if len(shown) > TEXT_MAX_ROWS:
-            shown = shown.head(TEXT_HEAD_ROWS)
-        text = shown.astype(object).where(shown.notna(), "").map(
-            lambda cell: shorten(format_number(cell) if isinstance(cell, float) else str(cell)))
-        lines = text.to_string(index=False)
-        if len(self.frame) > TEXT_MAX_ROWS:
-            lines += (f"\n[{len(shown)} of {len(self.frame)} rows shown here; "
-                      "the HTML edition of the book shows the whole table]")
-        return lines
+        rows, columns = self.frame.shape
+        text = f"Table {self.label}: {self.caption} ({rows} rows × {columns} columns)"
+        if self.full is not None:
+            text += f"; whole listing ({len(self.full)} rows) in chapters/{self.csv_link}"
+        return text
 
 
-def show(frame: pd.DataFrame, *, pvalues: Iterable[str] = (), name: str | None = None) -> Table:
-    """Display ``frame`` without its index, p-value columns formatted by :func:`format_p`."""
-    return Table(frame, pvalues=pvalues, name=name)
+def show(frame: pd.DataFrame, *, caption: str, label: str, pvalues: Iterable[str] = (),
+         full: pd.DataFrame | None = None, full_caption: str | None = None,
+         widths: Sequence[int] | None = None, max_columns: int = MAX_COLUMNS) -> Table:
+    """``frame`` as a numbered table with ``caption``, referred to as ``{numref}`label```.
+
+    ``caption`` is MyST inline text (``*title*`` is italic; build any number in it in
+    Python); ``label`` is ``tbl-<page prefix>-<what>``. The index is dropped. Columns
+    named in ``pvalues`` read "< 0.001", "0.08". ``full`` is a longer listing behind the
+    summary ``frame``: written to ``chapters/tables/<label>.csv`` (commit it), linked for
+    download and shown folded in the HTML; the PDF says where to find it.
+    ``widths`` overrides the relative column widths computed from the content.
+    """
+    return Table(frame, caption=caption, label=label, pvalues=pvalues, full=full,
+                 full_caption=full_caption, widths=widths, max_columns=max_columns)
+
+
+def estimates_table(result, terms: Iterable[str] | None = None, names: Mapping[str, str] | None = None,
+                    exp: bool = False, estimate_name: str | None = None, level: float = 0.95,
+                    digits: int = 3) -> pd.DataFrame:
+    """A fitted statsmodels model as a table of estimates: term, estimate, CI low, CI high, p.
+
+    ``terms`` keeps (and orders) the model's terms shown; ``names`` renames them for the
+    reader. With ``exp`` the estimate and its interval are exponentiated (odds ratios
+    for logistic models, rate ratios for Poisson and negative binomial ones; name the
+    column with ``estimate_name``). Estimates are rounded to ``digits`` decimals; show
+    the result with ``show(..., pvalues=["p"])``.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level is a confidence level between 0 and 1, not {level}")
+    exog_names = list(getattr(result.model, "exog_names", []) or [])
+    params = pd.Series(np.asarray(result.params), index=exog_names or None)
+    intervals = np.asarray(result.conf_int(alpha=1 - level))
+    low = pd.Series(intervals[:, 0], index=params.index)
+    high = pd.Series(intervals[:, 1], index=params.index)
+    pvalues = pd.Series(np.asarray(result.pvalues), index=params.index)
+    chosen = list(params.index) if terms is None else list(terms)
+    unknown = [term for term in chosen if term not in params.index]
+    if unknown:
+        raise KeyError(f"terms {unknown} are not in the model; its terms: {list(params.index)}")
+    if estimate_name is None:
+        estimate_name = _ratio_name(result) if exp else "estimate"
+    transform = np.exp if exp else (lambda x: x)
+    percent = format_number(level * 100)
+    frame = pd.DataFrame({
+        "term": [(names or {}).get(term, term) for term in chosen],
+        estimate_name: transform(params[chosen].to_numpy(dtype=float)),
+        f"{percent}% CI low": transform(low[chosen].to_numpy(dtype=float)),
+        f"{percent}% CI high": transform(high[chosen].to_numpy(dtype=float)),
+        "p": pvalues[chosen].to_numpy(dtype=float),
+    })
+    return frame.round({estimate_name: digits, f"{percent}% CI low": digits, f"{percent}% CI high": digits})
+
+
+def _ratio_name(result) -> str:
+    model = type(result.model).__name__
+    family = type(getattr(result.model, "family", None)).__name__
+    if model in ("Logit",) or family == "Binomial":
+        return "odds ratio"
+    if model in ("Poisson", "NegativeBinomial", "GeneralizedPoisson") or family in ("Poisson", "NegativeBinomial"):
+        return "rate ratio"
+    return "exp(estimate)"

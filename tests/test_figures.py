@@ -20,13 +20,15 @@ The figure-data convention, for a figure glued under key ``K``; either
    ``display=True``, or pasted into a Markdown cell with ``{glue}`` (directive
    or role).
 
-Either way the output must hold an HTML table (``text/html`` with ``<table``),
-and the cell must not be tagged ``remove-output`` or ``remove-cell`` (the
-table would then be missing from the book; ``hide-input``/``hide-output`` are
-fine). For example, in a cell tagged ``figure-data:prod_fig_versions``::
+Either way the output must be one of the book's tables: a ``text/markdown``
+output holding a MyST ``{table}`` directive, as ``korean_ott.tables.show`` makes
+(a bare pandas HTML table does not count: it has no number or caption). The
+cell must not be tagged ``remove-output`` or ``remove-cell`` (the table would
+then be missing from the book; ``hide-input``/``hide-output`` are fine). For
+example, in a cell tagged ``figure-data:prod_fig_versions``::
 
-    plotted_counts = pd.DataFrame(count_series).rename_axis("year")
-    plotted_counts
+    plotted_counts = pd.DataFrame(count_series).rename_axis("year").reset_index()
+    show(plotted_counts, caption="Titles per year, as plotted in the figure", label="tbl-prod-versions")
 
 Finally, every image glued in a notebook is placed with ``{glue:figure}``, so
 no chart reaches the book without a caption and alt text.
@@ -54,9 +56,12 @@ HIDDEN_TAGS = {"remove-output", "remove_output", "remove-cell", "remove_cell"}
 _OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})\{glue:figure\}[ \t]*(?P<key>\S*)\s*$")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"^:(?P<name>[\w-]+):(?:[ \t]+(?P<value>.*))?$")
-# {glue}`key`, {glue:}`key`, {glue:any}`key` (roles) and ```{glue} key (directives).
-_PASTE_ROLE = re.compile(r"\{glue(?::any|:)?\}`(?P<key>[^`]+)`")
-_PASTE_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|:{3,})\{glue(?::any|:)?\}[ \t]+(?P<key>\S+)\s*$", re.M)
+# {glue}`key`, {glue:}`key`, {glue:any}`key`, {glue:md}`key` (roles) and ```{glue} key,
+# ```{glue:md} key (directives).
+_PASTE_ROLE = re.compile(r"\{glue(?::any|:md|:)?\}`(?P<key>[^`]+)`")
+_PASTE_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|:{3,})\{glue(?::any|:md|:)?\}[ \t]+(?P<key>\S+)\s*$", re.M)
+# A MyST table directive at the start of a line of a text/markdown output.
+_TABLE_DIRECTIVE = re.compile(r"^ {0,3}(?:`{3,}|:{3,})\{table\}", re.M)
 
 
 @dataclass
@@ -179,11 +184,12 @@ def tags(cell: dict) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 
 
-def html_table(output: dict, *, prefixed: bool) -> bool:
-    kind = (GLUE_PREFIX if prefixed else "") + "text/html"
-    html = output.get("data", {}).get(kind, "")
-    html = "".join(html) if isinstance(html, list) else html
-    return "<table" in html
+def book_table(output: dict, *, prefixed: bool) -> bool:
+    """Whether ``output`` is one of the book's tables: text/markdown with a ``{table}`` directive."""
+    kind = (GLUE_PREFIX if prefixed else "") + "text/markdown"
+    text = output.get("data", {}).get(kind, "")
+    text = "".join(text) if isinstance(text, list) else text
+    return bool(_TABLE_DIRECTIVE.search(text))
 
 
 def figure_data_problems(nb: Notebook, key: str) -> list[str]:
@@ -197,20 +203,21 @@ def figure_data_problems(nb: Notebook, key: str) -> list[str]:
             problems.append(f"cell {index} tagged {tag!r} is not a code cell")
         elif tags(cell) & HIDDEN_TAGS:
             problems.append(f"cell {index} tagged {tag!r} is also tagged {sorted(tags(cell) & HIDDEN_TAGS)}")
-        elif not any(o.get("output_type") in ("execute_result", "display_data") and html_table(o, prefixed=False)
+        elif not any(o.get("output_type") in ("execute_result", "display_data") and book_table(o, prefixed=False)
                      for o in cell.get("outputs", [])):
-            problems.append(f"cell {index} tagged {tag!r} displays no table (no text/html <table> output)")
+            problems.append(f"cell {index} tagged {tag!r} displays no table (no text/markdown output "
+                            "with a {table} directive; show the frame with korean_ott.tables.show)")
         else:
             return []
     data_key = f"{key}_data"
     for index, output in nb.glued.get(data_key, []):
         hidden = tags(nb.cells[index]) & HIDDEN_TAGS
-        shown_in_cell = html_table(output, prefixed=False) and not hidden
-        pasted = html_table(output, prefixed=True) and data_key in nb.pasted
+        shown_in_cell = book_table(output, prefixed=False) and not hidden
+        pasted = book_table(output, prefixed=True) and data_key in nb.pasted
         if shown_in_cell or pasted:
             return []
-        problems.append(f"{data_key!r} is glued in cell {index} but is not an HTML table shown in the book "
-                        "(glue it with display=True, or paste it with {glue})")
+        problems.append(f"{data_key!r} is glued in cell {index} but is not a table shown in the book "
+                        "(glue a korean_ott.tables.show table with display=True, or paste it with {glue:md})")
     if not tagged and data_key not in nb.glued:
         problems.append(f"no cell is tagged {tag!r} and nothing is glued as {data_key!r}")
     return problems
