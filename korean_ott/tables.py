@@ -224,9 +224,10 @@ class Table:
                 "the rest with full=); max_columns= raises the limit only for a table shown in the HTML alone")
         pvalues = list(pvalues)
         for column in pvalues:
-            if column not in frame.columns:
+            if column not in frame.columns and (full is None or column not in full.columns):
                 raise KeyError(f"table {label}: no column {column!r} to format as a p-value; "
-                               f"columns: {list(frame.columns)}")
+                               f"columns: {list(frame.columns)}"
+                               + (f", and in full=: {list(full.columns)}" if full is not None else ""))
         self.caption = caption.strip()
         self.label = label
         self.frame = frame.reset_index(drop=True)
@@ -300,7 +301,7 @@ def show(frame: pd.DataFrame, *, caption: str, label: str, pvalues: Iterable[str
 
     ``caption`` is MyST inline text (``*title*`` is italic; build any number in it in
     Python); ``label`` is ``tbl-<page prefix>-<what>``. The index is dropped. Columns
-    named in ``pvalues`` read "< 0.001", "0.08". ``full`` is a longer listing behind the
+    named in ``pvalues`` (in ``frame`` or ``full``) read "< 0.001", "0.08". ``full`` is a longer listing behind the
     summary ``frame``: written to ``chapters/tables/<label>.csv`` (commit it), linked for
     download and shown folded in the HTML; the PDF says where to find it.
     ``widths`` overrides the relative column widths computed from the content.
@@ -311,17 +312,20 @@ def show(frame: pd.DataFrame, *, caption: str, label: str, pvalues: Iterable[str
 
 def estimates_table(result, terms: Iterable[str] | None = None, names: Mapping[str, str] | None = None,
                     exp: bool = False, estimate_name: str | None = None, level: float = 0.95,
-                    digits: int = 3) -> pd.DataFrame:
+                    digits: int = 3, percent: bool = False) -> pd.DataFrame:
     """A fitted statsmodels model as a table of estimates: term, estimate, CI low, CI high, p.
 
     ``terms`` keeps (and orders) the model's terms shown; ``names`` renames them for the
     reader. With ``exp`` the estimate and its interval are exponentiated (odds ratios
     for logistic models, rate ratios for Poisson and negative binomial ones; name the
-    column with ``estimate_name``). Estimates are rounded to ``digits`` decimals; show
-    the result with ``show(..., pvalues=["p"])``.
+    column with ``estimate_name``); with ``percent`` as well, they are percent changes,
+    ``100 * (exp(b) - 1)`` (a log-linear trend's change per unit, for example). Estimates
+    are rounded to ``digits`` decimals; show the result with ``show(..., pvalues=["p"])``.
     """
     if not 0 < level < 1:
         raise ValueError(f"level is a confidence level between 0 and 1, not {level}")
+    if percent and not exp:
+        raise ValueError("percent=True gives 100 * (exp(b) - 1), a change on a log scale: it needs exp=True")
     exog_names = list(getattr(result.model, "exog_names", []) or [])
     params = pd.Series(np.asarray(result.params), index=exog_names or None)
     intervals = np.asarray(result.conf_int(alpha=1 - level))
@@ -333,8 +337,15 @@ def estimates_table(result, terms: Iterable[str] | None = None, names: Mapping[s
     if unknown:
         raise KeyError(f"terms {unknown} are not in the model; its terms: {list(params.index)}")
     if estimate_name is None:
-        estimate_name = _ratio_name(result) if exp else "estimate"
-    transform = np.exp if exp else (lambda x: x)
+        estimate_name = "change (%)" if percent else _ratio_name(result) if exp else "estimate"
+    if percent:
+        def transform(x):
+            return 100 * np.expm1(x)
+    elif exp:
+        transform = np.exp
+    else:
+        def transform(x):
+            return x
     percent = format_number(level * 100)
     frame = pd.DataFrame({
         "term": [(names or {}).get(term, term) for term in chosen],

@@ -218,6 +218,15 @@ def test_full_listing_is_html_only_folded_and_linked_and_the_pdf_says_where(csv_
     assert repr(table).endswith("whole listing (60 rows) in chapters/tables/tbl-test-full.csv")
 
 
+def test_p_value_columns_may_be_in_the_full_listing_only():
+    full = full_listing().assign(exact=[0.2, 1e-6, 0.04] * 20)
+    text = markdown(tables.show(full.head(3)[["title", "p"]], caption="c", label="tbl-test-fp", full=full,
+                                pvalues=["p", "exact"]))
+    assert "| 약한영웅 | 1.5 | 0.50 | 0.20 |" in text
+    with pytest.raises(KeyError, match="and in full="):
+        tables.show(full.head(3), caption="c", label="tbl-test-fp", full=full, pvalues=["nowhere"])
+
+
 def test_full_caption_without_full_is_refused():
     with pytest.raises(ValueError, match="full_caption"):
         tables.show(small_frame(), caption="c", label="tbl-test-f", full_caption="x")
@@ -251,6 +260,17 @@ def test_estimates_table_exponentiates_to_rate_ratios():
     assert list(frame.columns) == ["term", "rate ratio", "90% CI low", "90% CI high", "p"]
     assert frame.loc[1, "rate ratio"] == round(float(np.exp(fit.params["years"])), 3)
     assert (frame["90% CI low"] < frame["rate ratio"]).all()
+
+
+def test_estimates_table_gives_percent_changes_of_a_log_linear_trend():
+    years = np.arange(6.0)
+    fit = sm.OLS(np.log(100 * 1.1 ** years * np.array([1, 1.01, 0.99, 1, 1.02, 0.98])), sm.add_constant(years)).fit()
+    frame = tables.estimates_table(fit, terms=["x1"], names={"x1": "revenue"}, exp=True, percent=True, digits=2)
+    assert list(frame.columns) == ["term", "change (%)", "95% CI low", "95% CI high", "p"]
+    assert frame.loc[0, "change (%)"] == round(100 * np.expm1(fit.params[1]), 2)
+    assert frame.loc[0, "95% CI high"] == round(100 * np.expm1(fit.conf_int()[1, 1]), 2)
+    with pytest.raises(ValueError, match="needs exp=True"):
+        tables.estimates_table(fit, percent=True)
 
 
 def test_estimates_table_names_unknown_terms():
