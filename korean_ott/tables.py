@@ -196,10 +196,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> bool:
     return True
 
 
-def _fence(content: str) -> str:
-    """A backtick fence longer than any backtick run inside ``content``."""
-    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
-    return "`" * max(3, longest + 1)
+# Directives are colon fences (MyST's colon_fence extension, on in _config.yml): a
+# backtick fence's info string may not contain a backtick, and a caption with a role
+# ({numref}`fig-...`, *title* is fine either way) would then not be a directive at all.
+TABLE_FENCE, OUTER_FENCE = ":::", "::::"
 
 
 class Table:
@@ -260,9 +260,9 @@ class Table:
             options.append(":class: longtable")
         body = pipe_table(self.header, self.cells, self.numeric)
         spec = tabularcolumns_spec(self.numeric, self.widths)
-        fence = _fence(self.caption + body)
         return (f"```{{tabularcolumns}} {spec}\n```\n\n"
-                f"{fence}{{table}} {self.caption}\n" + "\n".join(options) + f"\n\n{body}\n{fence}\n")
+                f"{TABLE_FENCE}{{table}} {self.caption}\n" + "\n".join(options)
+                + f"\n\n{body}\n{TABLE_FENCE}\n")
 
     def _full_markdown(self) -> str:
         full_pvalues = [column for column in self.pvalues if column in self.full.columns]
@@ -271,8 +271,7 @@ class Table:
         rows, columns = self.full.shape
         size = f"{rows} rows × {columns} columns"
         summary = escape_markdown(f"{self.full_caption} ({size})")
-        inner = _fence(body)
-        outer = "`" * (len(inner) + 1)
+        inner, outer = TABLE_FENCE, OUTER_FENCE
         return (f"\n{outer}{{only}} html\n"
                 f"{summary}: {{download}}`CSV file <{self.csv_link}>`\n\n"
                 f"{inner}{{dropdown}} {summary}\n\n{body}\n{inner}\n{outer}\n\n"

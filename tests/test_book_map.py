@@ -57,7 +57,7 @@ def table_directives() -> dict[str, int]:
                          for c in cells if c["cell_type"] == "code"
                          and not {"remove-output", "remove-cell"} & set(c.get("metadata", {}).get("tags", []))
                          for output in c.get("outputs", []))
-        counts[f"chapters/{path.name}"] = len(re.findall(r"^`{3,}\{table\}", text, re.M))
+        counts[f"chapters/{path.name}"] = len(re.findall(r"^(?:`{3,}|:{3,})\{table\}", text, re.M))
     return counts
 
 

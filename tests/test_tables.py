@@ -65,7 +65,7 @@ def test_cells_have_no_exponent_and_integers_no_decimals(value, text):
 def test_table_is_a_numbered_myst_table_with_caption_and_label():
     text = markdown(tables.show(small_frame(), caption="Two *titles*", label="tbl-test-two", pvalues=["p"]))
     assert text.startswith("```{tabularcolumns} ")
-    assert "```{table} Two *titles*\n:name: tbl-test-two\n:widths: " in text
+    assert ":::{table} Two *titles*\n:name: tbl-test-two\n:widths: " in text
     assert pipe_rows(text)[0] == "| title | episodes | share | p |"
     assert pipe_rows(text)[2] == "| 약한영웅 Class 2 | 8 | 0.1235 | \\< 0.001 |"
     assert pipe_rows(text)[3] == "| Squid Game | 9 |  | 0.31 |"
@@ -157,6 +157,12 @@ def test_a_caption_is_required_and_one_line(caption):
         tables.show(small_frame(), caption=caption, label="tbl-test-c")
 
 
+def test_a_caption_may_hold_roles():
+    """A backtick fence's info string may not contain a backtick: the table must be a colon fence."""
+    text = markdown(tables.show(small_frame(), caption="Values of {numref}`fig-prod-x`", label="tbl-test-r"))
+    assert "\n:::{table} Values of {numref}`fig-prod-x`\n:name: tbl-test-r\n" in text
+
+
 def test_caption_and_label_are_required_arguments():
     with pytest.raises(TypeError):
         tables.show(small_frame())  # noqa
@@ -208,11 +214,11 @@ def test_full_listing_is_html_only_folded_and_linked_and_the_pdf_says_where(csv_
                         full_caption="Every row", pvalues=["p"])
     text = markdown(table)
     assert text.count("{table}") == 1, "the whole listing must not be numbered"
-    html_part = re.search(r"^(`{4,}){only} html\n(.*?)^\1$", text, re.M | re.S).group(2)
+    html_part = re.search(r"^(:{4,}){only} html\n(.*?)^\1$", text, re.M | re.S).group(2)
     assert "{download}`CSV file <tables/tbl-test-full.csv>`" in html_part
     assert "{dropdown} Every row (60 rows × 3 columns)" in html_part
     assert len(pipe_rows(html_part)) == 62 and "\\< 0.001" in html_part
-    latex_part = re.search(r"^(`{4,}){only} latex\n(.*?)^\1$", text, re.M | re.S).group(2)
+    latex_part = re.search(r"^(:{4,}){only} latex\n(.*?)^\1$", text, re.M | re.S).group(2)
     assert "HTML edition" in latex_part and "`chapters/tables/tbl-test-full.csv`" in latex_part
     assert len(latex_part.strip().splitlines()) == 1
     assert repr(table).endswith("whole listing (60 rows) in chapters/tables/tbl-test-full.csv")
