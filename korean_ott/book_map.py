@@ -76,7 +76,7 @@ def figure_map(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 TABLE_DIRECTIVE = re.compile(
-    r"^ {0,3}(`{3,}|:{3,})\{table\}[ \t]*(?P<caption>.*?)[ \t]*\n(?P<body>.*?)^ {0,3}\1[ \t]*$",
+    r"^ {0,3}(`{3,}|:{3,})\{table\}[ \t]*(?P<caption>[^\n]*?)[ \t]*\n(?P<body>.*?)^ {0,3}\1[ \t]*$",
     re.MULTILINE | re.DOTALL)
 
 

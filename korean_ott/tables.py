@@ -202,6 +202,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> bool:
 TABLE_FENCE, OUTER_FENCE = ":::", "::::"
 
 
+def size(rows: int, columns: int) -> str:
+    """"1 row × 4 columns", "12 rows × 5 columns"."""
+    return f"{rows} row{'s' * (rows != 1)} × {columns} column{'s' * (columns != 1)}"
+
+
 class Table:
     """A captioned, labelled table: ``text/markdown`` (MyST) and a one-line ``text/plain``."""
 
@@ -268,9 +273,7 @@ class Table:
         full_pvalues = [column for column in self.pvalues if column in self.full.columns]
         header, cells = _formatted(self.full, full_pvalues)
         body = pipe_table(header, cells, numeric_columns(self.full, full_pvalues))
-        rows, columns = self.full.shape
-        size = f"{rows} rows × {columns} columns"
-        summary = escape_markdown(f"{self.full_caption} ({size})")
+        summary = escape_markdown(f"{self.full_caption} ({size(*self.full.shape)})")
         inner, outer = TABLE_FENCE, OUTER_FENCE
         return (f"\n{outer}{{only}} html\n"
                 f"{summary}: {{download}}`CSV file <{self.csv_link}>`\n\n"
@@ -287,9 +290,9 @@ class Table:
 
     def __repr__(self) -> str:
         rows, columns = self.frame.shape
-        text = f"Table {self.label}: {self.caption} ({rows} rows × {columns} columns)"
+        text = f"Table {self.label}: {self.caption} ({size(rows, columns)})"
         if self.full is not None:
-            text += f"; whole listing ({len(self.full)} rows) in chapters/{self.csv_link}"
+            text += f"; whole listing ({size(*self.full.shape)}) in chapters/{self.csv_link}"
         return text
 
 

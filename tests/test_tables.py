@@ -221,7 +221,9 @@ def test_full_listing_is_html_only_folded_and_linked_and_the_pdf_says_where(csv_
     latex_part = re.search(r"^(:{4,}){only} latex\n(.*?)^\1$", text, re.M | re.S).group(2)
     assert "HTML edition" in latex_part and "`chapters/tables/tbl-test-full.csv`" in latex_part
     assert len(latex_part.strip().splitlines()) == 1
-    assert repr(table).endswith("whole listing (60 rows) in chapters/tables/tbl-test-full.csv")
+    assert repr(table).endswith("whole listing (60 rows × 3 columns) in chapters/tables/tbl-test-full.csv")
+    one = tables.show(pd.DataFrame({"n": [1]}), caption="One", label="tbl-test-one")
+    assert repr(one) == "Table tbl-test-one: One (1 row × 1 column)"
 
 
 def test_p_value_columns_may_be_in_the_full_listing_only():
@@ -286,7 +288,7 @@ def test_estimates_table_names_unknown_terms():
 
 # --- the whole book ---------------------------------------------------------------
 
-TABLE_DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{table\}[ \t]*(?P<caption>.*)\n(?P<body>.*?)^\1[ \t]*$", re.M | re.S)
+TABLE_DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{table\}[ \t]*(?P<caption>[^\n]*)\n(?P<body>.*?)^\1[ \t]*$", re.M | re.S)
 
 
 def output_tables(path) -> list[tuple[int, dict, str]]:
