@@ -183,11 +183,18 @@ def _check_frame(frame, what: str) -> None:
         raise ValueError(f"{what} has no rows or no columns; say so in the text instead of showing an empty table")
 
 
+#: Significant digits of a float in a CSV listing: far more than any table shows, and
+#: few enough that the last bits of a p-value, which differ between platforms and
+#: library versions, never change the committed file.
+CSV_DIGITS = 10
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> bool:
     """Write ``frame`` as CSV, byte for byte the same every run (no index, ``\\n`` line
-    ends, UTF-8, floats positional at full precision). Returns whether the file changed."""
-    text = frame.to_csv(index=False, lineterminator="\n", na_rep="",
-                        float_format=lambda x: np.format_float_positional(x, trim="-"))
+    ends, UTF-8, floats positional to CSV_DIGITS significant digits). Returns whether
+    the file changed."""
+    text = frame.to_csv(index=False, lineterminator="\n", na_rep="", float_format=lambda x: np.format_float_positional(
+        x, precision=CSV_DIGITS, unique=True, fractional=False, trim="-"))
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
         return False

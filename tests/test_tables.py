@@ -235,6 +235,13 @@ def test_p_value_columns_may_be_in_the_full_listing_only():
         tables.show(full.head(3), caption="c", label="tbl-test-fp", full=full, pvalues=["nowhere"])
 
 
+def test_csv_floats_keep_ten_significant_digits_without_exponent(csv_dir):
+    path = csv_dir / "x.csv"
+    tables.write_csv(pd.DataFrame({"x": [0.08079779182091393, 123456.78901234567, 1.5e-12, 2.0]}), path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "x", "0.08079779182", "123456.789", "0.0000000000015", "2"]
+
+
 def test_full_caption_without_full_is_refused():
     with pytest.raises(ValueError, match="full_caption"):
         tables.show(small_frame(), caption="c", label="tbl-test-f", full_caption="x")
@@ -328,6 +335,14 @@ def test_every_table_of_the_book_has_a_label_used_once_and_cited_in_its_page():
                 if not re.search(r"\{numref\}`(?:[^`<]*<)?" + re.escape(label) + r">?`", text):
                     problems.append(f"{where}: no {{numref}}`{label}` in the page's prose")
     assert not problems, "\n".join(problems)
+
+
+def test_every_committed_listing_is_linked_from_a_table_of_the_book():
+    linked = {match for path in BOOK for _, _, md in output_tables(path)
+              for match in re.findall(r"\{download\}`[^`<]*<(tables/[^>]+\.csv)>`", md)}
+    committed = {f"tables/{path.name}" for path in (ROOT / "chapters" / "tables").glob("*.csv")}
+    assert not committed - linked, f"CSV listings no table links to (delete them): {sorted(committed - linked)}"
+    assert not linked - committed, f"tables link CSV listings that are not in chapters/tables/: {sorted(linked - committed)}"
 
 
 def test_no_chapter_shows_a_bare_pandas_html_table():
