@@ -13,6 +13,7 @@ whose text would print smaller than `MIN_PRINTED_FONT_PT`.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from binascii import b2a_base64
 from functools import partial
@@ -180,14 +181,17 @@ def _wrapped(label: Text, text: str, width_in: float) -> str:
 
 
 def printed_size_in(fig: Figure) -> tuple[float, float]:
-    """Width and height, in inches, of the figure as stored (cropped to its content)."""
-    box = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
-    return box.width, box.height
+    """Width and height, in inches, of the figure's PDF (cropped to its content), as LaTeX includes it.
+
+    Read from the PDF itself: the Agg renderer measures text a little differently.
+    """
+    media_box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", figure_pdf(fig))
+    return float(media_box[1]) / 72, float(media_box[2]) / 72
 
 
-def printed_scale(fig: Figure) -> float:
+def printed_scale(fig: Figure, size_in: tuple[float, float] | None = None) -> float:
     """How much the PDF shrinks the figure to fit the text block (1 when it fits)."""
-    width, height = printed_size_in(fig)
+    width, height = size_in or printed_size_in(fig)
     return min(1.0, TEXT_WIDTH_IN / width, TEXT_HEIGHT_IN / height)
 
 
@@ -212,7 +216,8 @@ def check_print_size(fig: Figure) -> None:
     The printed size is the font size times the factor by which LaTeX shrinks a
     figure wider (or taller) than the text block.
     """
-    scale = printed_scale(fig)
+    size_in = printed_size_in(fig)
+    scale = printed_scale(fig, size_in)
     expected_font = book_font()
     too_small: dict[str, float] = {}
     other_fonts: dict[str, str] = {}
@@ -223,9 +228,8 @@ def check_print_size(fig: Figure) -> None:
             other_fonts.setdefault(name, text.get_fontname())
     problems = []
     if too_small:
-        width, _ = printed_size_in(fig)
-        fits = "fits the" if scale == 1 else f"is {width:.2f} in wide, so it prints at {scale:.0%} in the"
-        shown = "; ".join(f"{name} {size:g} pt, printed {size * scale:.1f} pt" for name, size in too_small.items())
+        fits = "fits the" if scale == 1 else f"is {size_in[0]:.2f} in wide, so it prints at {scale:.0%} in the"
+        shown = "; ".join(f"{name} {size:g} pt, printed {size * scale:.2f} pt" for name, size in too_small.items())
         problems.append(f"it {fits} {TEXT_WIDTH_IN:.2f} in text block, and text prints under "
                         f"{MIN_PRINTED_FONT_PT:g} pt: {shown}")
     if other_fonts:
