@@ -53,6 +53,8 @@ LONGTABLE_ROWS = 25
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 4, 30, 12
 #: A table cell's padding, and the PDF's line, in characters of table text (A4, 11 pt).
 COLUMN_PADDING, LINE_WIDTH = 3, 72
+#: Width of the PDF's header face (sans-serif) relative to its body text.
+HEADER_FACE = 1.2
 
 # Characters MyST would read as markup inside a table cell: escapes, code, emphasis,
 # roles and substitutions ({ }), links and footnotes ([ ]), raw HTML and autolinks
@@ -142,17 +144,45 @@ def column_widths(header: Sequence[str], cells: Sequence[Sequence[str]]) -> list
     return widths
 
 
-def tabularcolumns_spec(numeric: Sequence[bool], widths: Sequence[int]) -> str:
-    r"""The LaTeX column spec: every column a wrapping ``\X{w}{total}`` paragraph column,
-    numbers flush right, text flush left. ``w`` is the column's width plus its padding;
-    ``total`` is at least a printed line's worth, so a narrow table stays narrow
-    instead of being stretched across the page."""
+def word_widths(header: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's longest unbreakable word (cell or header): the narrowest the PDF
+    can make the column without text running into the next one. Headers are set in a
+    wider sans-serif face, so their words count HEADER_FACE times."""
+    return [max([math.ceil(HEADER_FACE * display_width(word)) for word in str(name).split()]
+                + [display_width(word) for row in cells for word in row[position].split()], default=0)
+            for position, name in enumerate(header)]
+
+
+def pdf_widths(widths: Sequence[int], minimums: Sequence[int] | None = None) -> list[int]:
+    """Column widths for the PDF, padding included. A table wider than the line narrows
+    its widest columns first, to a common width, never below a column's longest word
+    (``minimums``): long text wraps, and numbers and short columns keep their room."""
     padded = [width + COLUMN_PADDING for width in widths]
-    total = max(sum(padded), LINE_WIDTH)
+    floors = [min(width, max(MIN_WIDTH, minimum)) + COLUMN_PADDING
+              for width, minimum in zip(widths, minimums or widths)]
+
+    def capped(cap: int) -> list[int]:
+        return [max(floor, min(width, cap)) for width, floor in zip(padded, floors)]
+
+    if sum(padded) <= LINE_WIDTH:
+        return padded
+    cap = max(padded)
+    while cap > min(floors) and sum(capped(cap)) > LINE_WIDTH:
+        cap -= 1
+    return capped(cap)
+
+
+def tabularcolumns_spec(numeric: Sequence[bool], widths: Sequence[int], minimums: Sequence[int] | None = None) -> str:
+    r"""The LaTeX column spec: every column a wrapping ``\X{w}{total}`` paragraph column,
+    numbers flush right, text flush left. ``w`` comes from :func:`pdf_widths`; ``total``
+    is at least a printed line's worth, so a narrow table stays narrow instead of being
+    stretched across the page."""
+    columns = pdf_widths(widths, minimums)
+    total = max(sum(columns), LINE_WIDTH)
     return "".join(
         (r">{\raggedleft\arraybackslash}" if is_number else r">{\raggedright\arraybackslash}")
         + rf"\X{{{width}}}{{{total}}}"
-        for is_number, width in zip(numeric, padded))
+        for is_number, width in zip(numeric, columns))
 
 
 def pipe_table(header: Sequence[str], cells: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
@@ -246,6 +276,7 @@ class Table:
         self.pvalues = pvalues
         self.header, self.cells = _formatted(self.frame, pvalues)
         self.numeric = numeric_columns(self.frame, pvalues)
+        self.given_widths = widths is not None
         if widths is None:
             self.widths = column_widths(self.header, self.cells)
         else:
@@ -271,7 +302,16 @@ class Table:
         if self.longtable:
             options.append(":class: longtable")
         body = pipe_table(self.header, self.cells, self.numeric)
-        spec = tabularcolumns_spec(self.numeric, self.widths)
+        if self.given_widths:
+            spec = tabularcolumns_spec(self.numeric, self.widths)
+        else:
+            # In print a header may wrap at any space: a column needs its longest cell,
+            # and of the header only its longest word.
+            words = word_widths(self.header, self.cells)
+            cells = [max((display_width(row[position]) for row in self.cells), default=0)
+                     for position in range(len(self.header))]
+            natural = [min(MAX_WIDTH, max(MIN_WIDTH, word, cell)) for word, cell in zip(words, cells)]
+            spec = tabularcolumns_spec(self.numeric, natural, words)
         return (f"```{{tabularcolumns}} {spec}\n```\n\n"
                 f"{TABLE_FENCE}{{table}} {self.caption}\n" + "\n".join(options)
                 + f"\n\n{body}\n{TABLE_FENCE}\n")

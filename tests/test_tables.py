@@ -107,6 +107,13 @@ def test_widths_follow_content_within_bounds_and_a_narrow_table_stays_narrow():
     assert f":widths: {tables.MIN_WIDTH} {tables.MAX_WIDTH} 8" in markdown(table)
     narrow = tables.tabularcolumns_spec([True], [5])
     assert narrow.endswith(f"\\X{{{5 + tables.COLUMN_PADDING}}}{{{tables.LINE_WIDTH}}}")
+    # Too wide for the line: the text column wraps down to its longest word, numbers keep their room.
+    wide = tables.pdf_widths([4, 30, 30, 10], [4, 8, 12, 10])
+    assert wide[0] == 4 + tables.COLUMN_PADDING and wide[3] == 10 + tables.COLUMN_PADDING
+    assert wide[1] == wide[2] < 30 + tables.COLUMN_PADDING and sum(wide) <= tables.LINE_WIDTH
+    # Nothing narrower than its longest word, even when the table cannot fit the line.
+    assert tables.pdf_widths([30, 30, 30], [25, 25, 25]) == [25 + tables.COLUMN_PADDING] * 3
+    assert tables.pdf_widths([4, 30], [4, 30]) == [4 + tables.COLUMN_PADDING, 30 + tables.COLUMN_PADDING]
     given = tables.show(frame, caption="c", label="tbl-test-w", widths=[1, 2, 3])
     assert ":widths: 1 2 3" in markdown(given)
 
