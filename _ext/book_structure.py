@@ -27,9 +27,9 @@ and the PDF's metadata (title, author, subject, keywords, version) come from
 the one the "How to cite" page prints. The PDF's creation date is the release
 date, not the build date.
 
-Figures in the PDF are set to the width of the text block (Sphinx would
-otherwise print a small image at its natural size; a tall one is still kept
-within the page by ``\\sphinxincludegraphics``).
+Figures are drawn at the width of the text block by ``korean_ott.style``, so
+their type prints at the size it was set in; they are placed with
+``figure_align`` (``_config.yml``).
 """
 
 from __future__ import annotations
@@ -295,11 +295,6 @@ def structure_latex(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         references.parent.insert(references.parent.index(references), _raw("\\bookbackmatter"))
     else:
         doctree.append(_raw("\\bookbackmatter"))
-
-    for figure in doctree.findall(nodes.figure):
-        for image in figure.findall(nodes.image):
-            if "width" not in image and "scale" not in image:
-                image["width"] = "100%"
 
 
 def setup(app: Sphinx) -> dict:

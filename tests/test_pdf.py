@@ -296,9 +296,19 @@ def test_no_build_date():
 
 # --- tables -----------------------------------------------------------------------------
 
+@functools.cache
+def latex_numbers() -> dict[str, str]:
+    """Label -> number, from book.aux."""
+    aux = TEX.with_suffix(".aux").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\\newlabel\{([^{}]+)\}\{\{([^{}]*)\}", aux, re.MULTILINE))
+
+
 def latex_to_text(latex: str) -> str:
-    """The printed words of a LaTeX caption (commands dropped, their arguments kept)."""
+    """The printed words of a LaTeX caption (commands dropped, their arguments kept, \\ref resolved)."""
     latex = re.sub(r"\\label\{\\detokenize\{[^}]*\}\}|\\label\{[^}]*\}", "", latex)
+    latex = re.sub(r"\\ref\{\\detokenize\{([^}]*)\}\}",
+                   lambda m: latex_numbers().get(m.group(1), "??"), latex)
+    latex = re.sub(r"\\hyperref\[\\detokenize\{[^}]*\}\]", "", latex)
     latex = re.sub(r"\\sphinxfootnotemark\[[^]]*\]", "", latex)
     latex = re.sub(r"\\[A-Za-z@]+\*?", " ", latex)
     return latex
