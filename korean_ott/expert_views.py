@@ -181,6 +181,18 @@ VIEW_A_INPUT_MEANING = {
     "global_growth": "yearly growth of the global platform's content (h)",
 }
 
+#: Short names with the model's symbols, for the rows of the chapter's tables.
+VIEW_A_INPUT_LABEL = {
+    "ad_share": "advertising share of revenue",
+    "share0": "starting share, s₀",
+    "reinvest_rate": "reinvestment rate, r",
+    "depreciation": "depreciation, δ",
+    "fixed_cost_share": "fixed costs, F",
+    "adjust_speed": "adjustment speed, λ",
+    "ad_growth": "advertising growth, g",
+    "global_growth": "Netflix content growth, h",
+}
+
 
 def share_path(inputs: ViewAInputs, periods: int) -> pd.DataFrame:
     """Model A's path (see :func:`simulate_reinvestment`) from calibrated inputs, with
@@ -338,6 +350,19 @@ WINDOWING_MEANING = {
     "hit_probability": "chance that a title is a hit at home (pi)",
     "sequel_value": "value of a hit's second-season rights to their holder, multiple of cost (u)",
     "cannibalisation": "share of domestic revenue lost if licensed simultaneously (c)",
+}
+
+#: Short names with the model's symbols, for the rows of the chapter's tables.
+WINDOWING_LABEL = {
+    "domestic_revenue": "domestic revenue, d",
+    "licence_fee": "licence fee, ℓ",
+    "decay": "decay of licence value, k",
+    "discount_rate": "discount rate, ρ",
+    "window_years": "window in years, w",
+    "cost_plus_margin": "cost-plus margin, m",
+    "hit_probability": "chance of a hit, π",
+    "sequel_value": "second-season rights, u",
+    "cannibalisation": "overlap loss, c",
 }
 
 

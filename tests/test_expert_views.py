@@ -393,6 +393,15 @@ def test_sensitivity_table_layout_and_values(inputs_a):
         expert_views.sensitivity_table(inputs_a, expert_views.VIEW_A_INPUT_MEANING, {"nope": "x"}, {}, {})
 
 
+
+@pytest.mark.parametrize("inputs, meaning, labels", [
+    (expert_views.ViewAInputs, expert_views.VIEW_A_INPUT_MEANING, expert_views.VIEW_A_INPUT_LABEL),
+    (expert_views.WindowingParams, expert_views.WINDOWING_MEANING, expert_views.WINDOWING_LABEL)])
+def test_every_parameter_has_one_distinct_short_label(inputs, meaning, labels):
+    from dataclasses import fields
+    assert list(labels) == [f.name for f in fields(inputs)] == list(meaning)
+    assert len(set(labels.values())) == len(labels)
+
 def test_pairwise_changes_by_hand():
     table = pd.DataFrame({"month": ["2021-01", "2021-07", "2022-01", "2023-01"], "v": [10.0, 12.0, 11.0, 15.0]})
     out = expert_views.pairwise_changes(table, "month", "v")
