@@ -83,7 +83,8 @@ def format_number(value: float) -> str:
 
 def escape_markdown(text: str) -> str:
     """``text`` as literal MyST inline text (one line; Hangul and other letters untouched)."""
-    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+    # Line breaks and runs of spaces become one space; a no-break space stays.
+    return _MARKUP.sub(r"\\\1", re.sub(r"[ \t\r\n\f\v]+", " ", str(text)).strip(" "))
 
 
 def format_cell(value) -> str:
@@ -198,8 +199,12 @@ def _formatted(frame: pd.DataFrame, pvalues: Iterable[str]) -> tuple[list[str], 
     header = [str(name) for name in frame.columns]
     columns = []
     for position, name in enumerate(frame.columns):
-        formatter = format_p if name in p_columns else format_cell
-        columns.append([formatter(value) for value in frame.iloc[:, position].tolist()])
+        values = frame.iloc[:, position].tolist()
+        if name in p_columns:
+            # A no-break space keeps "< 0.001" on one line in a narrow column.
+            columns.append([format_p(value).replace("< ", "<\u00a0") for value in values])
+        else:
+            columns.append([format_cell(value) for value in values])
     return header, [list(row) for row in zip(*columns)] if columns else []
 
 

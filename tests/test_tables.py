@@ -67,7 +67,7 @@ def test_table_is_a_numbered_myst_table_with_caption_and_label():
     assert text.startswith("```{tabularcolumns} ")
     assert ":::{table} Two *titles*\n:name: tbl-test-two\n:widths: " in text
     assert pipe_rows(text)[0] == "| title | episodes | share | p |"
-    assert pipe_rows(text)[2] == "| 약한영웅 Class 2 | 8 | 0.1235 | \\< 0.001 |"
+    assert pipe_rows(text)[2] == "| 약한영웅 Class 2 | 8 | 0.1235 | \\<\u00a00.001 |"
     assert pipe_rows(text)[3] == "| Squid Game | 9 |  | 0.31 |"
     assert ":class: longtable" not in text
 
@@ -224,7 +224,7 @@ def test_full_listing_is_html_only_folded_and_linked_and_the_pdf_says_where(csv_
     html_part = re.search(r"^(:{4,}){only} html\n(.*?)^\1$", text, re.M | re.S).group(2)
     assert "{download}`CSV file <tables/tbl-test-full.csv>`" in html_part
     assert "{dropdown} Every row (60 rows × 3 columns)" in html_part
-    assert len(pipe_rows(html_part)) == 62 and "\\< 0.001" in html_part
+    assert len(pipe_rows(html_part)) == 62 and "\\<\u00a00.001" in html_part
     latex_part = re.search(r"^(:{4,}){only} latex\n(.*?)^\1$", text, re.M | re.S).group(2)
     assert "HTML edition" in latex_part and "`chapters/tables/tbl-test-full.csv`" in latex_part
     assert len(latex_part.strip().splitlines()) == 1
