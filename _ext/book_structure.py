@@ -287,14 +287,17 @@ def structure_latex(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     before(structure.main[0], "\\bookmainmatter")
     if structure.appendices:
         before(structure.appendices[0], "\\bookappendices")
+    back_matter = "\\bookbackmatter"
     for page in structure.back:
         if page in files and _holds_only_the_bibliography(app.env, page):
             files[page].parent.remove(files[page])
+            # The list LaTeX prints carries the title of the page it stands for.
+            back_matter += f"\n\\renewcommand{{\\bibname}}{{{_tex(app.env.titles[page].astext())}}}"
     references = next(iter(doctree.findall(thebibliography)), None)
     if references is not None:
-        references.parent.insert(references.parent.index(references), _raw("\\bookbackmatter"))
+        references.parent.insert(references.parent.index(references), _raw(back_matter))
     else:
-        doctree.append(_raw("\\bookbackmatter"))
+        doctree.append(_raw(back_matter))
 
 
 def setup(app: Sphinx) -> dict:
