@@ -244,6 +244,29 @@ def facts_by_mechanism(spec, facts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+
+def evidence_summary(spec, facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per mechanism: how many direct facts and proxies it rests on, the outlets of
+    its direct facts (with how many facts each, in order of first appearance) and how many
+    direct facts are of low confidence: the inputs of the grade rule, short enough for a page.
+
+    The per-fact listing is :func:`facts_by_mechanism`.
+    """
+    listing = facts_by_mechanism(spec, facts)
+    rows = []
+    for mechanism in spec:
+        direct = listing[(listing["mechanism"] == mechanism.name) & (listing["role"] == "direct")]
+        outlets = direct["outlet"].value_counts(sort=False)
+        rows.append({
+            "mechanism": mechanism.name,
+            "direct facts": len(direct),
+            "proxies": len(mechanism.proxy),
+            "outlets of the direct facts (facts each)": "; ".join(f"{outlet}: {n}" for outlet, n in outlets.items())
+                                                        or "none",
+            "of low confidence": int((direct["confidence"] == LOW_CONFIDENCE).sum()),
+        })
+    return pd.DataFrame(rows)
+
 def grade_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many mechanisms got each grade, in the order of :data:`GRADES`."""
     unknown = set(table["grade"]) - set(GRADES)

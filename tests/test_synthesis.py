@@ -187,6 +187,17 @@ def test_facts_by_mechanism_lists_every_quoted_fact_once_per_mechanism():
     assert set(long["role"]) == {"direct", "proxy"}
 
 
+
+def test_evidence_summary_counts_facts_outlets_and_low_confidence():
+    spec = HAND_SPEC + (Mechanism("mixed", "c", direct=("F001", "F004", "F003"), proxy=("F006",)),)
+    summary = synthesis.evidence_summary(spec, HAND_FACTS).set_index("mechanism")
+    assert list(summary.index) == [m.name for m in spec]
+    mixed = summary.loc["mixed"]
+    assert (mixed["direct facts"], mixed["proxies"], mixed["of low confidence"]) == (3, 1, 1)
+    assert mixed["outlets of the direct facts (facts each)"] == "Outlet A: 2; Outlet C: 1"
+    assert summary.loc["nothing", "outlets of the direct facts (facts each)"] == "none"
+    assert summary["direct facts"].sum() + summary["proxies"].sum() == len(synthesis.facts_by_mechanism(spec, HAND_FACTS))
+
 # --- The book's own spec against the real register ---------------------------------
 
 @pytest.fixture(scope="module")
