@@ -274,11 +274,11 @@ def structure_latex(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         raise ExtensionError(f"the PDF lacks pages of _toc.yml: {missing}")
 
     # The root page: Sphinx drops its title; it opens the front matter as an unnumbered chapter.
+    # Before the page's section, so that its label (links to the page) follows the heading.
     root_section = doctree.next_node(nodes.section)
     if root_section is not None:
         title = app.env.titles[structure.root].astext()
-        position = 1 if root_section.children and isinstance(root_section[0], nodes.title) else 0
-        root_section.insert(position, _raw(f"\\chapter{{{_tex(title)}}}"))
+        root_section.parent.insert(root_section.parent.index(root_section), _raw(f"\\chapter{{{_tex(title)}}}"))
 
     def before(docname: str, latex: str) -> None:
         node = files[docname]
