@@ -80,6 +80,37 @@ def toc_chapters(root: Path = ROOT, caption: str = "Analysis") -> list[Chapter]:
     return chapters
 
 
+#: How a numbered part of _toc.yml names its pages, by numbering style: the
+#: chapters are numbered, the appendices lettered (sphinx-external-toc's styles).
+PAGE_KINDS = {"numerical": "chapter", "alphaupper": "appendix"}
+
+
+def numbered_pages(root: Path = ROOT) -> dict[str, str]:
+    """Every numbered page as both editions name it: ``{"chapters/01-...": "chapter 1", ...,
+    "chapters/appendix-...": "appendix A"}``.
+
+    Numbers follow jupyter-book's rules: each style counts on across parts
+    (``use_multitoc_numbering``) unless a part sets ``restart_numbering``.
+    """
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    names = {}
+    for part in toc.get("parts", []):
+        if not part.get("numbered"):
+            continue
+        style = part.get("style", "numerical")
+        if style not in PAGE_KINDS:
+            raise ValueError(f"_toc.yml, part {part.get('caption')!r}: numbering style {style!r} is not one "
+                             f"the book uses ({', '.join(PAGE_KINDS)})")
+        if part.get("restart_numbering"):
+            counts[style] = 0
+        for entry in part.get("chapters", []):
+            counts[style] = counts.get(style, 0) + 1
+            number = str(counts[style]) if style == "numerical" else chr(ord("A") + counts[style] - 1)
+            names[entry["file"]] = f"{PAGE_KINDS[style]} {number}"
+    return names
+
+
 def year_of(citation: dict) -> str:
     return str(citation["date-released"])[:4]
 

@@ -236,3 +236,41 @@ def parse_dates_strictly(values: pd.Series, date_format: str, shown: str, column
             f"{shown}, row {position + 2}, column {column!r}",
             f"{values.iloc[position]!r} is not a date in the format {date_format!r}")
     return parsed
+
+
+# --- How the data appendix describes the package ------------------------------------
+
+#: Hexadecimal characters per group when a checksum is printed (a page breaks a line
+#: only at a space, and 64 characters do not fit a table column).
+CHECKSUM_GROUP = 16
+
+
+def field_rules(field: dict) -> str:
+    """A Table Schema field's constraints as a reader reads them:
+    ``required; unique; ≥ 0; one of: a, b; pattern ^F\\d{3}$`` (empty when there are none)."""
+    rules = field.get("constraints", {})
+    parts = []
+    if rules.get("required"):
+        parts.append("required")
+    if rules.get("unique"):
+        parts.append("unique")
+    if "minimum" in rules:
+        parts.append(f"≥ {rules['minimum']}")
+    if "maximum" in rules:
+        parts.append(f"≤ {rules['maximum']}")
+    if "enum" in rules:
+        parts.append("one of: " + ", ".join(map(str, rules["enum"])))
+    if "pattern" in rules:
+        parts.append(f"pattern {rules['pattern']}")
+    return "; ".join(parts)
+
+
+def grouped_checksum(recorded: str, group: int = CHECKSUM_GROUP) -> str:
+    """A descriptor's ``sha256:<hex>`` hash as printed: the hex digits in groups of ``group``
+    separated by spaces (remove the spaces to compare it with ``sha256sum``'s output)."""
+    algorithm, _, digits = recorded.partition(":")
+    if algorithm != "sha256" or len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
+        raise ValueError(f"hash must be recorded as 'sha256:<64 lowercase hex digits>', not {recorded!r}")
+    if group < 1:
+        raise ValueError(f"group is a number of characters, at least 1, not {group}")
+    return " ".join(digits[start:start + group] for start in range(0, len(digits), group))

@@ -67,3 +67,38 @@ def test_bibtex_records():
 def test_toc_chapters_have_titles():
     for chapter in citation.toc_chapters():
         assert chapter.title and not chapter.title.startswith("#")
+
+
+def test_numbered_pages_follow_the_toc():
+    names = citation.numbered_pages()
+    assert names["chapters/01-weak-hero-class"] == "chapter 1"
+    assert names["chapters/appendix-fact-check"] == "appendix A"
+    assert "chapters/intro" not in names and "chapters/how-to-read" not in names
+    analysis = [chapter.file for chapter in citation.toc_chapters()]
+    assert [names[page] for page in analysis] == [f"chapter {n}" for n in range(1, len(analysis) + 1)]
+
+
+def write_toc(root: Path, parts: list[dict]) -> Path:
+    (root / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "intro", "parts": parts}),
+                                   encoding="utf-8")
+    return root
+
+
+def test_numbered_pages_count_on_across_parts_unless_restarted(tmp_path):
+    root = write_toc(tmp_path, [
+        {"caption": "Front", "chapters": [{"file": "front"}]},
+        {"caption": "One", "numbered": True, "chapters": [{"file": "a"}, {"file": "b"}]},
+        {"caption": "Two", "numbered": True, "chapters": [{"file": "c"}]},
+        {"caption": "Appendices", "numbered": True, "style": "alphaupper", "restart_numbering": True,
+         "chapters": [{"file": "x"}, {"file": "y"}]},
+        {"caption": "Again", "numbered": True, "restart_numbering": True, "chapters": [{"file": "d"}]},
+    ])
+    assert citation.numbered_pages(root) == {"a": "chapter 1", "b": "chapter 2", "c": "chapter 3",
+                                             "x": "appendix A", "y": "appendix B", "d": "chapter 1"}
+
+
+def test_an_unknown_numbering_style_is_named(tmp_path):
+    root = write_toc(tmp_path, [{"caption": "Parts", "numbered": True, "style": "romanupper",
+                                 "chapters": [{"file": "a"}]}])
+    with pytest.raises(ValueError, match="_toc.yml, part 'Parts': numbering style 'romanupper'"):
+        citation.numbered_pages(root)

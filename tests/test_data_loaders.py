@@ -183,3 +183,27 @@ def test_file_sha256(tmp_path):
     path = tmp_path / "x.txt"
     path.write_bytes(b"abc")
     assert data.file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_field_rules_read_as_a_reader_reads_them():
+    field = {"name": "id", "constraints": {"required": True, "unique": True, "minimum": 0, "maximum": 9,
+                                           "enum": ["a", 1], "pattern": r"^F\d{3}$"}}
+    assert data.field_rules(field) == r"required; unique; ≥ 0; ≤ 9; one of: a, 1; pattern ^F\d{3}$"
+    assert data.field_rules({"name": "note"}) == ""
+
+
+def test_grouped_checksum_keeps_every_digit_in_groups():
+    digits = "0123456789abcdef" * 4
+    assert data.grouped_checksum("sha256:" + digits) == " ".join(["0123456789abcdef"] * 4)
+    assert data.grouped_checksum("sha256:" + digits, group=32).replace(" ", "") == digits
+    with pytest.raises(ValueError, match="sha256:<64 lowercase hex digits>"):
+        data.grouped_checksum("md5:" + digits)
+    with pytest.raises(ValueError, match="sha256:<64 lowercase hex digits>"):
+        data.grouped_checksum("sha256:" + digits[:-1])
+    with pytest.raises(ValueError, match="at least 1"):
+        data.grouped_checksum("sha256:" + digits, group=0)
+
+
+def test_every_recorded_checksum_can_be_printed(resources):
+    for name, resource in resources.items():
+        assert data.grouped_checksum(resource["hash"]).replace(" ", "") == resource["hash"].removeprefix("sha256:")
