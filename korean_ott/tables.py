@@ -52,7 +52,7 @@ LONGTABLE_ROWS = 25
 #: Bounds of one column's share in ``:widths:`` (in characters of its longest cell).
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 4, 30, 12
 #: A table cell's padding, and the PDF's line, in characters of table text (A4, 11 pt).
-COLUMN_PADDING, LINE_WIDTH = 3, 72
+COLUMN_PADDING, LINE_WIDTH = 3, 80
 #: Width of the PDF's header face (sans-serif) relative to its body text.
 HEADER_FACE = 1.2
 
@@ -149,9 +149,14 @@ def word_widths(header: Sequence[str], cells: Sequence[Sequence[str]]) -> list[i
     """Each column's longest unbreakable word (cell or header): the narrowest the PDF
     can make the column without text running into the next one. Headers are set in a
     wider sans-serif face, so their words count HEADER_FACE times."""
-    return [max([math.ceil(HEADER_FACE * display_width(word)) for word in str(name).split()]
-                + [display_width(word) for row in cells for word in row[position].split()], default=0)
+    return [max([math.ceil(HEADER_FACE * display_width(word)) for word in words(str(name))]
+                + [display_width(word) for row in cells for word in words(row[position])], default=0)
             for position, name in enumerate(header)]
+
+
+def words(text: str) -> list[str]:
+    """Words as the PDF breaks lines: at spaces, never at a no-break space."""
+    return [word for word in re.split(r"[ \t\r\n]+", text) if word]
 
 
 def pdf_widths(widths: Sequence[int], minimums: Sequence[int] | None = None) -> list[int]:

@@ -118,6 +118,10 @@ def test_widths_follow_content_within_bounds_and_a_narrow_table_stays_narrow():
     assert ":widths: 1 2 3" in markdown(given)
 
 
+def test_a_p_value_below_0001_is_one_unbreakable_word():
+    assert tables.word_widths(["p"], [["<\u00a00.001"], ["0.20"]]) == [7]
+
+
 def test_widths_must_match_the_columns():
     with pytest.raises(ValueError, match="one positive integer per column"):
         tables.show(small_frame(), caption="c", label="tbl-test-w", widths=[1, 2])
