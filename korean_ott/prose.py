@@ -145,7 +145,7 @@ def broken_cross_references(pages: list[Path]) -> list[str]:
 
 #: What is computed, a reference, or markup, and so never a typed number.
 NOT_PROSE = [
-    (r"^ {0,3}(`{3,}|~{3,})(?!\{)[^\n]*\n.*?^ {0,3}\1[ \t]*$", "fenced code blocks"),
+    (r"^ {0,3}(`{3,}|~{3,})(?![`~{])[^\n]*\n.*?^ {0,3}\1[ \t]*$", "fenced code blocks"),
     (r"^ {0,3}(?:`{3,}|:{3,})\{[\w:-]+\}[^\n]*$", "directive lines"),
     (r"\{[\w:-]+\}`[^`]*`", "MyST roles: glue, citations, cross-references"),
     (r"`[^`\n]*`", "inline code"),
