@@ -62,8 +62,18 @@ def drop_hidden_input_from_pdf(app, doctree, docname: str) -> None:
                     cell.remove(child)
 
 
+def drop_empty_table_paragraphs(app, doctree, docname: str) -> None:
+    if app.builder.format != "latex":
+        return
+    for entry in doctree.findall(nodes.entry):
+        for paragraph in list(entry.children):
+            if isinstance(paragraph, nodes.paragraph) and not paragraph.children and not paragraph.astext().strip():
+                entry.remove(paragraph)
+
+
 def setup(app) -> dict:
     # Late priority: run after extensions that add page-specific scripts.
     app.connect("html-page-context", fix_page, priority=900)
     app.connect("doctree-resolved", drop_hidden_input_from_pdf)
+    app.connect("doctree-resolved", drop_empty_table_paragraphs)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
