@@ -1,7 +1,7 @@
 """Narrow fixes to what Sphinx 7.4, docutils 0.21 and myst-nb write.
 
 The first two are found by ``tests/test_browser.py`` in a real browser; neither
-can be fixed from the book's Markdown. The third is for the PDF.
+can be fixed from the book's Markdown. The third and fourth are for the PDF.
 
 1. Duplicate inline scripts. Sphinx 7.4 registers an inline script added by an
    extension after the builder starts (``app.add_js_file(None, body=...)``)
@@ -19,6 +19,10 @@ can be fixed from the book's Markdown. The third is for the PDF.
    code only on request; a PDF cannot fold, so LaTeX would print all of it.
    For the LaTeX builder the input of such cells is dropped (their outputs
    stay); readers who want the code have the notebooks.
+4. Empty table cells in the PDF. An empty cell of a MyST pipe table holds an
+   empty paragraph, which LaTeX sets on a line of its own after
+   ``\sphinxAtStartPar``, so the row grows twice as tall. For the LaTeX
+   builder the empty paragraph is dropped.
 """
 
 from __future__ import annotations
