@@ -208,9 +208,21 @@ def _formatted(frame: pd.DataFrame, pvalues: Iterable[str]) -> tuple[list[str], 
         if name in p_columns:
             # A no-break space keeps "< 0.001" on one line in a narrow column.
             columns.append([format_p(value).replace("< ", "<\u00a0") for value in values])
+        elif pd.api.types.is_float_dtype(frame.iloc[:, position]):
+            columns.append(aligned_decimals(values))
         else:
             columns.append([format_cell(value) for value in values])
     return header, [list(row) for row in zip(*columns)] if columns else []
+
+
+def aligned_decimals(values: Sequence[float]) -> list[str]:
+    """A float column's cells with one number of decimals, the most any of them needs
+    (at most four), so that "1.90" stands above "1.55" and not "1.9"."""
+    decimals = max((len(text.partition(".")[2]) for text in map(format_cell, values)), default=0)
+    return ["" if value is None or math.isnan(value)
+            else np.format_float_positional(float(value), precision=decimals, unique=False,
+                                            fractional=True, trim="k" if decimals else "-")
+            for value in values]
 
 
 def _check_frame(frame, what: str) -> None:

@@ -362,3 +362,11 @@ def test_no_chapter_shows_a_bare_pandas_html_table():
             if "<table" in "".join(output.get("data", {}).get("text/html", ""))]
     assert not bare, ("these outputs are HTML tables, which the book shows without a number or caption; "
                       "show them with korean_ott.tables.show(frame, caption=..., label=...):\n" + "\n".join(bare))
+
+
+def test_a_float_column_has_one_number_of_decimals():
+    frame = pd.DataFrame({"ratio": [1.9, 1.55, 2.0, float("nan")], "count": [3.0, 12.0, 7.0, 1.0]})
+    table = tables.show(frame, caption="Ratios", label="tbl-test-decimals")
+    header, cells = tables._formatted(table.frame, [])
+    assert [row[0] for row in cells] == ["1.90", "1.55", "2.00", ""]
+    assert [row[1] for row in cells] == ["3", "12", "7", "1"]
