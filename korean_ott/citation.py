@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,28 +129,42 @@ def doi_note(citation: dict) -> str:
     return f"DOI {citation['doi']}" if citation.get("doi") else "No DOI assigned yet"
 
 
+#: The PDF prints code and its output in lines of at most 87 characters (9 pt on A4).
+BIBTEX_LINE = 87
+
+
+def bibtex_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
+    """A BibTeX record whose long field values wrap onto aligned lines (BibTeX reads a
+    line break inside braces as a space), so the PDF prints it without wrapping marks."""
+    lines = [f"@{entry_type}{{{key},"]
+    for position, (name, value) in enumerate(fields):
+        head = f"  {name:<9} = {{"
+        tail = "}" + ("," if position < len(fields) - 1 else "")
+        wrapped = textwrap.wrap(value + tail, width=BIBTEX_LINE, initial_indent=head,
+                                subsequent_indent=" " * len(head), break_long_words=False,
+                                break_on_hyphens=False)
+        lines += wrapped
+    return "\n".join(lines + ["}"])
+
+
 def book_bibtex(citation: dict) -> str:
-    return "\n".join([
-        f"@book{{{book_key(citation)},",
-        f"  author    = {{{authors_bibtex(citation)}}},",
-        f"  title     = {{{citation['title']}}},",
-        f"  year      = {{{year_of(citation)}}},",
-        f"  edition   = {{Version {citation['version']}}},",
-        f"  note      = {{Executable Jupyter Book. {doi_note(citation)}}}",
-        "}",
+    return bibtex_entry("book", book_key(citation), [
+        ("author", authors_bibtex(citation)),
+        ("title", citation["title"]),
+        ("year", str(year_of(citation))),
+        ("edition", f"Version {citation['version']}"),
+        ("note", f"Executable Jupyter Book. {doi_note(citation)}"),
     ])
 
 
 def chapter_bibtex(citation: dict, chapter: Chapter) -> str:
-    return "\n".join([
-        f"@incollection{{{chapter_key(citation, chapter)},",
-        f"  author    = {{{authors_bibtex(citation)}}},",
-        f"  title     = {{{chapter.title}}},",
-        f"  booktitle = {{{citation['title']}}},",
-        f"  year      = {{{year_of(citation)}}},",
-        f"  edition   = {{Version {citation['version']}}},",
-        f"  note      = {{Chapter {chapter.file}. {doi_note(citation)}}}",
-        "}",
+    return bibtex_entry("incollection", chapter_key(citation, chapter), [
+        ("author", authors_bibtex(citation)),
+        ("title", chapter.title),
+        ("booktitle", citation["title"]),
+        ("year", str(year_of(citation))),
+        ("edition", f"Version {citation['version']}"),
+        ("note", f"Chapter {chapter.file}. {doi_note(citation)}"),
     ])
 
 
