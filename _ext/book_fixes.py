@@ -23,6 +23,11 @@ can be fixed from the book's Markdown. The third and fourth are for the PDF.
    empty paragraph, which LaTeX sets on a line of its own after
    ``\sphinxAtStartPar``, so the row grows twice as tall. For the LaTeX
    builder the empty paragraph is dropped.
+5. Column widths in the PDF. A table of ``korean_ott.tables`` carries both a
+   ``{tabularcolumns}`` spec (for LaTeX) and ``:widths:`` (for the HTML); the
+   LaTeX writer uses the spec and logs, for every table, that it ignores the
+   widths. For the LaTeX builder the widths are dropped from tables that have a
+   spec, so the build log shows only what needs attention.
 """
 
 from __future__ import annotations
@@ -75,9 +80,21 @@ def drop_empty_table_paragraphs(app, doctree, docname: str) -> None:
                 entry.remove(paragraph)
 
 
+def drop_widths_where_a_column_spec_rules(app, doctree, docname: str) -> None:
+    if app.builder.format != "latex":
+        return
+    from sphinx import addnodes
+
+    for spec in doctree.findall(addnodes.tabular_col_spec):
+        table = spec.next_node(nodes.table, siblings=True, descend=False)
+        if table is not None and "colwidths-given" in table["classes"]:
+            table["classes"].remove("colwidths-given")
+
+
 def setup(app) -> dict:
     # Late priority: run after extensions that add page-specific scripts.
     app.connect("html-page-context", fix_page, priority=900)
     app.connect("doctree-resolved", drop_hidden_input_from_pdf)
     app.connect("doctree-resolved", drop_empty_table_paragraphs)
+    app.connect("doctree-resolved", drop_widths_where_a_column_spec_rules)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -129,8 +129,9 @@ def doi_note(citation: dict) -> str:
     return f"DOI {citation['doi']}" if citation.get("doi") else "No DOI assigned yet"
 
 
-#: The PDF prints code and its output in lines of at most 87 characters (9 pt on A4).
-BIBTEX_LINE = 87
+#: Code and output lines print unwrapped in the PDF up to about 80 characters (9 pt,
+#: inside a framed box on A4); 78 leaves room for the closing brace and comma.
+BIBTEX_LINE = 78
 
 
 def bibtex_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:

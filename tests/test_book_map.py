@@ -14,8 +14,9 @@ THIS_PAGE = ("chapters/appendix-reproducibility",)
 
 def appendix_output_text() -> str:
     cells = json.loads(APPENDIX.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(output.get("data", {}).get("text/html", ""))
-                     for cell in cells for output in cell.get("outputs", []))
+    return "\n".join("".join(output.get("data", {}).get(mime, ""))
+                     for cell in cells for output in cell.get("outputs", [])
+                     for mime in ("text/markdown", "text/html"))
 
 
 def figure_directives() -> dict[str, int]:
