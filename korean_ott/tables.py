@@ -47,8 +47,10 @@ CSV_LINK_DIR = "tables"
 LABEL = re.compile(r"tbl-[a-z0-9]+(?:-[a-z0-9]+)*")
 #: An A4 page holds about this many columns of a readable table.
 MAX_COLUMNS = 8
-#: Above this many rows a table may run over a page: LaTeX ``longtable``, header repeated.
-LONGTABLE_ROWS = 25
+#: Above this many rows a table may run over a page (LaTeX ``longtable``, header repeated).
+#: A shorter table is one unbreakable box: it moves whole to the next page, which
+#: costs at most about a third of a page; a longer box ran past the foot of the page.
+LONGTABLE_ROWS = 12
 #: Bounds of one column's share in ``:widths:`` (in characters of its longest cell).
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 4, 30, 12
 #: A table cell's padding, and the PDF's line, in characters of table text (A4, 11 pt).

@@ -381,3 +381,11 @@ def test_pages_are_not_blank(which, tmp_path):
     }[which]()
     share = ink(page, tmp_path)
     assert 0.002 < share < 0.9, f"the {which} page (page {page}) has {share:.1%} of its pixels inked"
+
+
+def test_nothing_runs_past_the_foot_of_a_page():
+    """An unbreakable box (a table, a figure) taller than the space left on a page is
+    set over the footer: TeX logs 'Overfull \\vbox ... while \\output is active'."""
+    log = (LATEX / "book.log").read_text(encoding="utf-8", errors="replace")
+    overflows = re.findall(r"Overfull \\vbox \(([\d.]+)pt too high\) has occurred while \\output is active", log)
+    assert not overflows, f"{len(overflows)} page(s) with content past the foot of the page, by {overflows} pt"
