@@ -3,9 +3,15 @@
 Each loader checks, in this order, that the file exists, that its sha256
 matches the one recorded in the data package, and that every row satisfies
 the resource's Table Schema (column names, types, constraints, primary key),
-using frictionless. Only then is the file read into a typed DataFrame.
+as frictionless defines them. Only then is the file read into a typed DataFrame.
 A failure raises :class:`DataValidationError` naming the file, the row and
 the rule broken; nothing is returned half-validated.
+
+The checksum is verified on every load. The row validation runs once per
+content: a file whose sha256, schema and validating code passed before is on
+record under ``_build/validated-data/`` and is not read row by row again; a
+changed file, schema or validator is validated fully before use (see
+:mod:`korean_ott.validation`; ``KOREAN_OTT_FULL_VALIDATION=1`` ignores the record).
 """
 
 from __future__ import annotations
@@ -14,9 +20,14 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import frictionless
 import pandas as pd
+
+from korean_ott import validation
+
+if TYPE_CHECKING:
+    import frictionless
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DESCRIPTOR = "datapackage.json"
@@ -101,11 +112,23 @@ def describe_error(error: frictionless.errors.Error, shown: str,
 
 
 def validate_rows(resource: dict, data_dir: Path) -> None:
-    """Check every row against the Table Schema with frictionless."""
+    """Check every row against the Table Schema, unless this file's validation against
+    this schema, by this code, is on record. The caller has verified the checksum."""
+    entry = validation.record_entry(resource)
+    if validation.is_recorded(entry):
+        return
+    if not validation.rows_conform(resource, data_dir):
+        raise_schema_errors(resource, data_dir)
+    validation.record(entry)
+
+
+def raise_schema_errors(resource: dict, data_dir: Path) -> None:
+    """Validate with frictionless, row by row, and raise its errors, if any, as one
+    :class:`DataValidationError`."""
+    import frictionless
+
     shown = display_path(Path(data_dir) / resource["path"], data_dir)
-    # The checksum was verified already; frictionless need not hash again.
-    descriptor = {k: v for k, v in resource.items() if k not in ("hash", "bytes")}
-    table = frictionless.Resource(descriptor, basepath=str(data_dir))
+    table = frictionless.Resource(validation.validation_descriptor(resource), basepath=str(data_dir))
     report = table.validate()
     if report.valid:
         return
