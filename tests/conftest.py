@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 The real datasets are loaded once per test session (validating the engagement
-table alone takes about five seconds). Tests that corrupt data never touch the
+table row by row takes about a second, the first time its content is seen). Tests that corrupt data never touch the
 repository's ``data/``: they build a temporary data package holding
 ``datapackage.json`` and only the file(s) they need.
 """
