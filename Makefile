@@ -115,7 +115,11 @@ cache-check: $(BIN)/.installed
 	  echo "$$current" > $(FINGERPRINT); \
 	fi
 
+# Notebooks missing from the execution cache are executed first, one per core
+# (.ci/prefetch); the build then finds them cached. A notebook that fails there
+# is executed again by the build, which reports the failure in full.
 html: $(BIN)/.installed fonts cache-check
+	$(BIN)/python .ci/prefetch
 	$(JB) build . --builder html $(JB_FLAGS) || { rm -rf $(BUILD)/html; echo "HTML build failed; partial output removed." >&2; exit 1; }
 
 pdf: $(BIN)/.installed pdf-deps cache-check
@@ -169,8 +173,7 @@ lock:
 	@[[ -n "$(PYTHON)" ]] || { echo "$$NO_PYTHON" >&2; exit 1; }
 	PYTHON=$(PYTHON) bash .ci/lock
 
-# Optional: run the notebooks missing from the execution cache two at a time;
-# the book build then finds them cached (about 0.6x a cold build's time).
+# Run the notebooks missing from the execution cache one per core (as `make html` does).
 prefetch: $(BIN)/.installed cache-check
 	$(BIN)/python .ci/prefetch
 
