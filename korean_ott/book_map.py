@@ -1,7 +1,10 @@
 """Where every figure and table of the book comes from: notebook and cell.
 
 The reproducibility appendix prints these maps, so a reviewer can go from a
-figure or table on the page to the code cell that made it.
+figure or table on the page to the code cell that made it. The same maps give
+each output's file and SHA-256 (:func:`output_manifest`, printed by the appendix
+through :func:`output_hash_table`) and the CODECHECK manifest ``codecheck.yml``
+(``python -m korean_ott.book_map``, run by ``make codecheck``).
 """
 
 from __future__ import annotations
@@ -157,10 +160,13 @@ def table_text(cells: list[dict], label: str) -> str:
     raise ValueError(f"no table labelled {label} in the notebook's outputs")
 
 
-def printed_number(notebook: str, position: int, root: Path = ROOT) -> str:
-    """A figure's or table's number as both editions print it: "2.3" in chapter 2, "A.1" in appendix A."""
+def printed_number(notebook: str, position: int, root: Path = ROOT, names: dict[str, str] | None = None) -> str:
+    """A figure's or table's number as both editions print it: "2.3" in chapter 2, "A.1" in appendix A.
+
+    ``names`` is :func:`korean_ott.citation.numbered_pages` of ``root``, if already read.
+    """
     page = notebook.removesuffix(".ipynb")
-    names = numbered_pages(root)
+    names = numbered_pages(root) if names is None else names
     if page not in names:
         raise ValueError(f"{notebook} shows a numbered figure or table but is in no numbered part of _toc.yml")
     return f"{names[page].split()[-1]}.{position}"
@@ -183,6 +189,7 @@ def output_manifest(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFra
     """
     figures = figure_map(root, skip)
     tables = table_map(root, skip)
+    names = numbered_pages(root)
     rows = []
     for path in notebooks(root, skip):
         notebook = f"chapters/{path.name}"
@@ -193,7 +200,8 @@ def output_manifest(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFra
                 raise ValueError(f"{notebook}: figure {figure['label']} is glued as {figure['glue key']!r}, "
                                  "which holds no PNG; execute the notebook")
             digest = image_sha256(bundle, "image/png")
-            rows.append({**figure, "kind": "figure", "number": printed_number(notebook, figure["figure"], root),
+            rows.append({**figure, "kind": "figure",
+                         "number": printed_number(notebook, figure["figure"], root, names),
                          "file": f"{HTML_IMAGES}/{digest}.png", "hashed": "PNG file", "sha256": digest,
                          "caption": ""})
         page_tables = tables[tables["notebook"] == notebook].to_dict("records")
@@ -204,10 +212,32 @@ def output_manifest(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFra
             else:
                 file, hashed = f"_build/html/{notebook.removesuffix('.ipynb')}.html", "MyST table text"
                 content = table_text(cells, table["label"]).encode("utf-8")
-            rows.append({**table, "kind": "table", "number": printed_number(notebook, position, root),
+            rows.append({**table, "kind": "table", "number": printed_number(notebook, position, root, names),
                          "file": file, "hashed": hashed, "sha256": hashlib.sha256(content).hexdigest(),
                          "caption": " ".join(table["caption"].split())})
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+def output_hash_table(root: Path = ROOT, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The manifest of figures and tables as the reproducibility appendix prints it: each
+    output's printed name, label, file, what was hashed and the SHA-256, its digits in groups
+    as the data appendix prints checksums (remove the spaces to compare with ``sha256sum``).
+
+    A figure's file is given as ``_build/html/_images/<sha256>.png``: its name is the hash
+    in the last column.
+    """
+    from korean_ott.data import grouped_checksum
+
+    outputs = output_manifest(root, skip)
+    files = [f"{HTML_IMAGES}/<sha256>.png" if kind == "figure" else file
+             for kind, file in zip(outputs["kind"], outputs["file"])]
+    return pd.DataFrame({
+        "output": outputs["kind"].str.capitalize() + " " + outputs["number"],
+        "label": outputs["label"],
+        "file": files,
+        "hashed": outputs["hashed"],
+        "sha256": [grouped_checksum(f"sha256:{digest}") for digest in outputs["sha256"]],
+    })
 
 
 # --- CODECHECK ---------------------------------------------------------------------

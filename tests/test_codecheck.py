@@ -90,8 +90,10 @@ def synthetic_book(root: Path, png: bytes | None = b"\x89PNG fake", csv: bool = 
     tables = ":::{table} First table, see {numref}`fig-one-plot`\n:name: tbl-one-first\n\n| a |\n|---|\n| 1 |\n:::\n"
     other = ":::{table} Second table\n:name: tbl-one-second\n\n| b |\n|---|\n| 2 |\n:::\n"
     page = {"cells": [
-        {"cell_type": "markdown", "metadata": {}, "source": "# One\n\n:::{glue:figure} one_plot\n:name: fig-one-plot\n\nA plot.\n:::\n"},
-        {"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {}, "source": "# Draw\nglue('one_plot', fig)",
+        {"cell_type": "markdown", "metadata": {},
+         "source": "# One\n\n:::{glue:figure} one_plot\n:name: fig-one-plot\n\nA plot.\n:::\n"},
+        {"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {},
+         "source": "# Draw\nglue('one_plot', fig)",
          "outputs": [{"output_type": "display_data", "data": figure_data,
                       "metadata": {"scrapbook": {"name": "one_plot", "mime_prefix": book_map.RECORD_PREFIX}}}]},
         {"cell_type": "code", "execution_count": 2, "id": "c2", "metadata": {}, "source": "show(...)",
@@ -145,3 +147,15 @@ def test_a_page_outside_the_numbered_parts_has_no_printed_number(tmp_path):
     (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/one\n", encoding="utf-8")
     with pytest.raises(ValueError, match="in no numbered part of _toc.yml"):
         book_map.printed_number("chapters/one.ipynb", 1, root)
+
+
+def test_hash_table_for_the_appendix_prints_every_output_of_the_other_pages(outputs):
+    this_page = ("chapters/appendix-reproducibility",)
+    printed = book_map.output_hash_table(skip=this_page)
+    expected = outputs[outputs["notebook"] != "chapters/appendix-reproducibility.ipynb"].reset_index(drop=True)
+    assert list(printed.columns) == ["output", "label", "file", "hashed", "sha256"]
+    assert list(printed["label"]) == list(expected["label"])
+    assert list(printed["sha256"].str.replace(" ", "")) == list(expected["sha256"])
+    assert printed["output"].str.fullmatch(r"(Figure|Table) [0-9A-Z]+\.[0-9]+").all()
+    figures = printed[printed["output"].str.startswith("Figure")]
+    assert (figures["file"] == "_build/html/_images/<sha256>.png").all()
