@@ -158,7 +158,7 @@ manifest: $(BIN)/.installed
 
 # Two builds of HEAD, from two fresh clones in other folders, at other times and
 # in other time zones, must give the same MANIFEST.sha256 (.ci/reprocheck; about
-# 8 minutes on 2 cores, so not part of `make test`; .ci/run calls it).
+# 6 minutes on 2 cores, so not part of `make test`; .ci/run runs it after it).
 REPROCHECK_FLAGS ?=
 reprocheck: $(BIN)/.installed
 	$(BIN)/python .ci/reprocheck $(REPROCHECK_FLAGS)

@@ -1,7 +1,7 @@
 """Byte-identical rebuilds: the build manifest, the build date, and what the figures carry.
 
-The double build itself is ``make reprocheck`` (``.ci/reprocheck``, about eight
-minutes). ``test_two_builds_give_identical_manifests`` compares two builds made
+The double build itself is ``make reprocheck`` (``.ci/reprocheck``, about six
+minutes; ``.ci/run`` runs it after ``make test``). ``test_two_builds_give_identical_manifests`` compares two builds made
 elsewhere: give their folders as ``REPRO_BUILDS=first/_build:second/_build``;
 without it the test is skipped.
 """
