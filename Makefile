@@ -45,9 +45,14 @@ endif
 # document /ID are otherwise random. It is the last commit's time, or outside a git
 # checkout CITATION.cff's date-released (.ci/source-date-epoch); one set by the caller is kept.
 ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
-  SOURCE_DATE_EPOCH := $(shell $(or $(PYTHON),python3) .ci/source-date-epoch)
+  ifneq ($(wildcard .ci/source-date-epoch),)
+    SOURCE_DATE_EPOCH := $(shell $(or $(PYTHON),python3) .ci/source-date-epoch)
+  endif
 endif
-export SOURCE_DATE_EPOCH
+# Never exported empty: Sphinx and xdvipdfmx reject an empty value.
+ifneq ($(SOURCE_DATE_EPOCH),)
+  export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: book html pdf test unit nbval lab lock python-info pdf-deps browser-deps system-deps fonts cache-check \
         prefetch bench clean help stale-venv manifest reprocheck codecheck
@@ -149,12 +154,13 @@ book: html
 	else \
 	  echo "PDF skipped: the tools listed above are missing. The HTML book is in $(BUILD)/html/; \`make pdf\` builds the PDF once they are installed." >&2; \
 	fi
-	@$(MAKE) --no-print-directory manifest
+	@if [[ -d $(BUILD)/html ]]; then $(MAKE) --no-print-directory manifest; fi
 
 # $(BUILD)/MANIFEST.sha256: the SHA-256 of every output file, in sha256sum's format
-# (korean_ott/build_manifest.py says which files, and which not and why).
-manifest: $(BIN)/.installed
-	$(BIN)/python -m korean_ott.build_manifest write $(BUILD)
+# (korean_ott/build_manifest.py says which files, and which not and why; standard
+# library only, so it needs no .venv).
+manifest:
+	$(or $(PYTHON),python3) -m korean_ott.build_manifest write $(BUILD)
 
 # Two builds of HEAD, from two fresh clones in other folders, at other times and
 # in other time zones, must give the same MANIFEST.sha256 (.ci/reprocheck; about

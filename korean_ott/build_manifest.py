@@ -121,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("second", type=Path)
     args = parser.parse_args(argv)
     if args.command == "write":
-        target = write_manifest(args.build)
+        try:
+            target = write_manifest(args.build)
+        except FileNotFoundError as error:
+            print(error, file=sys.stderr)
+            return 1
         print(f"{args.build.name}/{MANIFEST_NAME}: {len(read_manifest(target))} files")
         return 0
     difference = compare(read_manifest(args.first), read_manifest(args.second))
