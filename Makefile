@@ -39,8 +39,23 @@ else ifneq ($(wildcard $(BIN)/python),)
   endif
 endif
 
+# --- Reproducible outputs ------------------------------------------------------------
+# Tools that stamp a build date use this one instead of the clock: Sphinx, matplotlib,
+# XeTeX (with FORCE_SOURCE_DATE, see pdf) and xdvipdfmx, whose font subset tags and
+# document /ID are otherwise random. It is the last commit's time, or outside a git
+# checkout CITATION.cff's date-released (.ci/source-date-epoch); one set by the caller is kept.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+  ifneq ($(wildcard .ci/source-date-epoch),)
+    SOURCE_DATE_EPOCH := $(shell $(or $(PYTHON),python3) .ci/source-date-epoch)
+  endif
+endif
+# Never exported empty: Sphinx and xdvipdfmx reject an empty value.
+ifneq ($(SOURCE_DATE_EPOCH),)
+  export SOURCE_DATE_EPOCH
+endif
+
 .PHONY: book html pdf test unit nbval lab lock python-info pdf-deps browser-deps system-deps fonts cache-check \
-        prefetch bench clean help stale-venv
+        prefetch bench clean help stale-venv manifest reprocheck codecheck
 
 help:
 	@echo "make book   - build the HTML book, and the PDF if XeLaTeX and the Korean fonts are installed, into $(BUILD)/"
@@ -50,6 +65,8 @@ help:
 	@echo "make lab    - start JupyterLab on chapters/ with the project's kernel (LAB_PORT=$(LAB_PORT))"
 	@echo "make lock   - re-resolve requirements.txt from requirements.in (run with the oldest Python, 3.11.2)"
 	@echo "make bench  - time execution, builds, nbval and PDF in a scratch copy; print ratios and targets"
+	@echo "make reprocheck - build HEAD twice from two fresh clones; the outputs must be byte-identical"
+	@echo "make codecheck  - regenerate codecheck.yml (CODECHECK manifest of every figure and table)"
 	@echo "make clean  - remove $(BUILD)/, $(VENV)/ and .venv-tools/"
 	@echo "Python: $(or $(PYTHON),none found) (override with PYTHON=/path/to/python3.11|3.12|3.13)"
 
@@ -125,7 +142,7 @@ html: $(BIN)/.installed fonts cache-check
 pdf: $(BIN)/.installed pdf-deps cache-check
 	rm -f $(BUILD)/latex/book.pdf
 	$(JB) build . --builder latex $(JB_FLAGS)
-	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error book.tex >latexmk.out 2>&1 \
+	cd $(BUILD)/latex && FORCE_SOURCE_DATE=1 latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error book.tex >latexmk.out 2>&1 \
 	  || { tail -40 latexmk.out >&2; rm -f book.pdf; exit 1; }
 	@if grep -q "Missing character" $(BUILD)/latex/book.log; then \
 	  grep "Missing character" $(BUILD)/latex/book.log | sort -u | head -20 >&2; \
@@ -141,6 +158,25 @@ book: html
 	else \
 	  echo "PDF skipped: the tools listed above are missing. The HTML book is in $(BUILD)/html/; \`make pdf\` builds the PDF once they are installed." >&2; \
 	fi
+	@if [[ -d $(BUILD)/html ]]; then $(MAKE) --no-print-directory manifest; fi
+
+# $(BUILD)/MANIFEST.sha256: the SHA-256 of every output file, in sha256sum's format
+# (korean_ott/build_manifest.py says which files, and which not and why; standard
+# library only, so it needs no .venv).
+manifest:
+	$(or $(PYTHON),python3) -m korean_ott.build_manifest write $(BUILD)
+
+# Two builds of HEAD, from two fresh clones in other folders, at other times and
+# in other time zones, must give the same MANIFEST.sha256 (.ci/reprocheck; about
+# 6 minutes on 2 cores, so not part of `make test`; .ci/run runs it after it).
+REPROCHECK_FLAGS ?=
+reprocheck: $(BIN)/.installed
+	$(BIN)/python .ci/reprocheck $(REPROCHECK_FLAGS)
+
+# codecheck.yml lists every figure and table for a CODECHECK, generated from the
+# committed notebooks (tests/test_codecheck.py requires it to be current).
+codecheck: $(BIN)/.installed
+	$(BIN)/python -m korean_ott.book_map
 
 unit: $(BIN)/.installed
 	$(BIN)/python -m pytest tests -q
@@ -152,7 +188,7 @@ nbval: $(BIN)/.installed fonts
 # re-execution of every notebook, checks of the built HTML and PDF, the browser
 # tests and JupyterLab. Needs the PDF and browser tools (it stops, saying what
 # to install, without them).
-test: html pdf browser-deps $(TOOLS)/.installed
+test: html pdf manifest browser-deps $(TOOLS)/.installed
 	BOOK_BUILT=1 $(BIN)/python -m pytest -n 2 --dist loadscope tests chapters $(NBVAL) -q
 
 # JupyterLab on chapters/, for running a chapter and its exercises. The .venv's
