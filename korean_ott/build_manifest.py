@@ -24,24 +24,17 @@ Standard library only: ``.ci/reprocheck`` runs it without the book's packages.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from korean_ott.checksums import file_sha256
 
 MANIFEST_NAME = "MANIFEST.sha256"
 #: What the manifest covers, relative to the build folder: folders (all their files) and files.
 LISTED = ("html", "latex/book.pdf")
 #: Files under a listed folder that are not outputs (see the module's docstring).
 EXCLUDED = frozenset({"html/.buildinfo"})
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def output_files(build: Path) -> list[str]:

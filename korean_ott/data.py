@@ -16,7 +16,6 @@ changed file, schema or validator is validated fully before use (see
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from korean_ott import validation
+from korean_ott.checksums import file_sha256
 
 if TYPE_CHECKING:
     import frictionless
@@ -46,14 +46,6 @@ class DataValidationError(ValueError):
         self.location = location
         self.rule = rule
         super().__init__(f"{location}: {rule}")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
