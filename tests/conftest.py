@@ -24,6 +24,17 @@ DATA_DIR = REPO_ROOT / "data"
 ABSENT = object()
 
 
+# Building edited tab-separated data files (the bad-input and validation tests).
+def tsv(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def set_cell(line: str, position: int, value: str) -> str:
+    cells = line.split("\t")
+    cells[position] = value
+    return "\t".join(cells)
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "slow: re-reads all raw workbooks or re-validates the whole package "

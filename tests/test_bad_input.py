@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import ABSENT, DATA_DIR
+from conftest import ABSENT, DATA_DIR, set_cell, tsv
 from korean_ott import data
 from korean_ott.data import DataValidationError, load_resource, parse_dates_strictly
 
@@ -40,16 +40,6 @@ def check_message(error: DataValidationError, tmp_path, file: str, rule: str,
     assert str(tmp_path) not in message
     assert str(tmp_path.resolve()) not in message
     return message
-
-
-def tsv(lines: list[str]) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def set_cell(line: str, position: int, value: str) -> str:
-    cells = line.split("\t")
-    cells[position] = value
-    return "\t".join(cells)
 
 
 def load_most_popular(data_dir):

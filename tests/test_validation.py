@@ -15,7 +15,7 @@ import sys
 import frictionless
 import pytest
 
-from conftest import DATA_DIR, REPO_ROOT
+from conftest import DATA_DIR, REPO_ROOT, set_cell, tsv
 from korean_ott import data, validation
 from korean_ott.data import DataValidationError, load_resource
 
@@ -42,16 +42,6 @@ def full_validations(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(validation, "rows_conform", counted)
     return calls
-
-
-def tsv(lines: list[str]) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def set_cell(line: str, position: int, value: str) -> str:
-    cells = line.split("\t")
-    cells[position] = value
-    return "\t".join(cells)
 
 
 def edit_descriptor(data_dir, name: str, change) -> None:
@@ -237,6 +227,19 @@ def frictionless_valid(resource: dict, data_dir) -> bool:
     return table.validate().valid
 
 
+def fast_check_verdicts(temp_package, name: str, variants: dict[str, str]) -> dict[str, bool]:
+    """Write each variant of dataset ``name``'s file and require the fast check to give
+    frictionless' verdict on it; frictionless' verdicts, by variant."""
+    data_dir, target = temp_package(name)
+    resource = data.resource_descriptor(name, data_dir)
+    verdicts = {}
+    for label, content in variants.items():
+        target.write_bytes(content.encode("utf-8"))
+        verdicts[label] = frictionless_valid(resource, data_dir)
+        assert validation.rows_conform(resource, data_dir) == verdicts[label], label
+    return verdicts
+
+
 def most_popular_variants(lines: list[str]) -> dict[str, list[str]]:
     """Edits of row 5 of the most-popular list (rank 4 of its category). Some are valid for
     frictionless although they look odd: " 4", "+4", "04" and "٤" are the integer 4 to Python."""
@@ -323,13 +326,7 @@ def test_the_fast_check_agrees_with_frictionless_on_quoted_csv(temp_package):
         "confidence outside the enum": head.replace(",high,", ",certain,", 1),
         "unbalanced quote": head.replace(second_id + ",", second_id + ',"', 1),
     }
-    data_dir, target = temp_package("facts_register")
-    resource = data.resource_descriptor("facts_register", data_dir)
-    verdicts = {}
-    for label, content in variants.items():
-        target.write_bytes(content.encode("utf-8"))
-        verdicts[label] = frictionless_valid(resource, data_dir)
-        assert validation.rows_conform(resource, data_dir) == verdicts[label], label
+    verdicts = fast_check_verdicts(temp_package, "facts_register", variants)
     assert verdicts["unchanged"] and not verdicts["id repeated"] and not verdicts["id breaks the pattern"]
 
 
@@ -359,12 +356,6 @@ def test_the_fast_check_agrees_with_frictionless_on_engagement_rows(temp_package
     }.items():
         for value in values:
             variants[f"{column}={value!r}"] = edited(column, value)
-    data_dir, target = temp_package("netflix_engagement")
-    resource = data.resource_descriptor("netflix_engagement", data_dir)
-    verdicts = {}
-    for label, content in variants.items():
-        target.write_bytes(content.encode("utf-8"))
-        verdicts[label] = frictionless_valid(resource, data_dir)
-        assert validation.rows_conform(resource, data_dir) == verdicts[label], label
+    verdicts = fast_check_verdicts(temp_package, "netflix_engagement", variants)
     assert verdicts["unchanged"] and verdicts["release_date='2023-1-05'"]
     assert not verdicts["release_date='2023-02-30'"] and not verdicts["available_globally='yes'"]
