@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,24 @@ from korean_ott import data
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
+#: The built PDF and its LaTeX source (tests of the PDF read them).
+BUILT_LATEX = REPO_ROOT / "_build" / "latex"
+BUILT_PDF = BUILT_LATEX / "book.pdf"
+BUILT_TEX = BUILT_LATEX / "book.tex"
+#: `make test` builds the book first and sets BOOK_BUILT=1, so tests of the PDF fail
+#: there if anything is missing; run alone without a build, they are skipped.
+requires_built_pdf = pytest.mark.skipif(
+    not os.environ.get("BOOK_BUILT") and not BUILT_PDF.exists(),
+    reason="the PDF is not built; `make test` builds it first")
+
+
+def poppler(tool: str, *args: str) -> subprocess.CompletedProcess:
+    """Run one of poppler's tools (pdftotext, pdfinfo, pdfimages, ...) on the built PDF."""
+    path = shutil.which(tool)
+    assert path, f"{tool} (poppler-utils) is needed to read the PDF"
+    assert BUILT_PDF.exists(), "_build/latex/book.pdf missing: run `make book`"
+    return subprocess.run([path, *args], check=True, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace")
 
 #: Passed as ``content`` to :func:`temp_package` to leave the file out.
 ABSENT = object()

@@ -15,49 +15,35 @@ there if anything is missing; run alone without a build, they are skipped.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import BUILT_LATEX, BUILT_PDF, BUILT_TEX, poppler, requires_built_pdf
 from korean_ott.citation import page_source, page_title, read_citation
 
 ROOT = Path(__file__).resolve().parent.parent
-LATEX = ROOT / "_build" / "latex"
-PDF = LATEX / "book.pdf"
-TEX = LATEX / "book.tex"
+LATEX, PDF, TEX = BUILT_LATEX, BUILT_PDF, BUILT_TEX
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("BOOK_BUILT") and not PDF.exists(),
-    reason="the PDF is not built; `make test` builds it first")
+pytestmark = requires_built_pdf
 
 ROMAN = re.compile(r"^[ivxlcdm]+$")
 APPENDIX_STYLES = {"alphaupper", "alphalower"}
 
 
-def poppler(tool: str, *args: str) -> str:
-    path = shutil.which(tool)
-    assert path, f"{tool} (poppler-utils) is needed to read the PDF"
-    assert PDF.exists(), "_build/latex/book.pdf missing: run `make book`"
-    return subprocess.run([path, *args], check=True, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace").stdout
-
-
 @functools.cache
 def pages() -> tuple[str, ...]:
     """Each page's text, in reading order (pdftotext's default mode)."""
-    return tuple(poppler("pdftotext", "-enc", "UTF-8", str(PDF), "-").split("\f")[:-1])
+    return tuple(poppler("pdftotext", "-enc", "UTF-8", str(PDF), "-").stdout.split("\f")[:-1])
 
 
 @functools.cache
 def layout_pages() -> tuple[str, ...]:
     """Each page's text laid out as printed (one line of the contents per line)."""
-    return tuple(poppler("pdftotext", "-layout", "-enc", "UTF-8", str(PDF), "-").split("\f")[:-1])
+    return tuple(poppler("pdftotext", "-layout", "-enc", "UTF-8", str(PDF), "-").stdout.split("\f")[:-1])
 
 
 def text() -> str:
@@ -72,7 +58,7 @@ def squash(value: str) -> str:
 @functools.cache
 def outline() -> tuple[tuple[str, int], ...]:
     """The PDF's top-level bookmarks: (title, page)."""
-    xml = poppler("pdftohtml", "-xml", "-i", "-q", "-stdout", str(PDF))
+    xml = poppler("pdftohtml", "-xml", "-i", "-q", "-stdout", str(PDF)).stdout
     start = xml.find("<outline>")
     assert start >= 0, "the PDF has no outline (bookmarks)"
     depth, end = 0, start
@@ -272,7 +258,7 @@ def test_title_page_is_from_citation_cff():
 @functools.cache
 def pdfinfo() -> dict[str, str]:
     info = {}
-    for line in poppler("pdfinfo", "-custom", "-isodates", str(PDF)).splitlines():
+    for line in poppler("pdfinfo", "-custom", "-isodates", str(PDF)).stdout.splitlines():
         key, _, value = line.partition(":")
         info[key.strip()] = value.strip()
     return info

@@ -11,33 +11,17 @@ there if anything is missing; run alone without a build, they are skipped.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
+from conftest import BUILT_LATEX, BUILT_PDF, BUILT_TEX, poppler, requires_built_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
-LATEX = ROOT / "_build" / "latex"
-PDF = LATEX / "book.pdf"
-TEX = LATEX / "book.tex"
+LATEX, PDF, TEX = BUILT_LATEX, BUILT_PDF, BUILT_TEX
 #: What printers and journals ask of a raster image at its printed size.
 MIN_PPI = 300
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("BOOK_BUILT") and not PDF.exists(),
-    reason="the PDF is not built; `make test` builds it first")
+pytestmark = requires_built_pdf
 
 _INCLUDED = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{(?P<file>\{[^}]*\}\.\w+|[^{}]+)\}")
-
-
-def _poppler(tool: str, *args: str) -> subprocess.CompletedProcess:
-    path = shutil.which(tool)
-    assert path, f"{tool} (poppler-utils) is needed to read the PDF"
-    assert PDF.exists(), "_build/latex/book.pdf missing: run `make book`"
-    return subprocess.run([path, *args, str(PDF)], check=True, capture_output=True, text=True)
 
 
 def included_graphics() -> list[str]:
@@ -59,7 +43,7 @@ def test_every_figure_is_included_as_a_vector_pdf():
 
 def test_no_raster_image_under_300_ppi():
     """pdfimages -list: one row per image, with its resolution as placed on the page."""
-    rows = _poppler("pdfimages", "-list").stdout.splitlines()
+    rows = poppler("pdfimages", "-list", str(PDF)).stdout.splitlines()
     assert rows[:1] and rows[0].split()[:2] == ["page", "num"], f"unexpected pdfimages output: {rows[:2]}"
     header = rows[0].split()
     x_ppi, y_ppi = header.index("x-ppi"), header.index("y-ppi")
@@ -72,7 +56,7 @@ def test_no_raster_image_under_300_ppi():
 
 
 def test_every_font_is_embedded_and_figures_use_the_book_font():
-    listing = _poppler("pdffonts")
+    listing = poppler("pdffonts", str(PDF))
     rows = listing.stdout.splitlines()[2:]
     assert rows
     not_embedded = [row for row in rows if row.split()[-5] != "yes"]  # name and type may hold spaces
