@@ -85,14 +85,20 @@ export NO_PYTHON
 stale-venv:
 	@echo "$(VENV) was made with Python $(call PY_VERSION_OF,$(BIN)/python); remaking it with $(PYTHON) ($(call PY_VERSION_OF,$(PYTHON)))."
 
-$(BIN)/.installed: requirements.txt pyproject.toml $(STALE_VENV)
+$(BIN)/.installed: requirements.txt .ci/requirements-bootstrap.txt pyproject.toml $(STALE_VENV)
 	@[[ -n "$(PYTHON)" ]] || { echo "$$NO_PYTHON" >&2; exit 1; }
 	@$(PYTHON) -c '$(PY_CHECK)' 2>/dev/null || { echo "$(PYTHON) is not Python 3.11.2 to 3.13 with the venv module." >&2; \
 	  echo "$$NO_PYTHON" >&2; exit 1; }
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# uv installs the same pinned wheels as pip, in parallel: about 10 s instead of 65 s.
+	@# Where uv cannot be installed or fails, pip installs them instead.
+	if $(BIN)/python -m pip install --quiet -r .ci/requirements-bootstrap.txt; then \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt \
+	    || $(BIN)/python -m pip install --quiet -r requirements.txt; \
+	else \
+	  $(BIN)/python -m pip install --quiet -r requirements.txt; \
+	fi
 	@# The kernel JupyterLab and the book use: this .venv's Python, listed first (JUPYTER_PATH, see lab).
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
@@ -102,7 +108,8 @@ TOOLS := .venv-tools
 $(TOOLS)/.installed: .ci/requirements-cffconvert.txt $(BIN)/.installed
 	rm -rf $(TOOLS)
 	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet -r .ci/requirements-cffconvert.txt
+	$(BIN)/uv pip install --quiet --python $(TOOLS)/bin/python -r .ci/requirements-cffconvert.txt 2>/dev/null \
+	  || $(TOOLS)/bin/python -m pip install --quiet -r .ci/requirements-cffconvert.txt
 	touch $@
 
 # System tools, by what needs them (see .ci/system-deps). The HTML needs none:
@@ -135,19 +142,45 @@ cache-check: $(BIN)/.installed
 # Notebooks missing from the execution cache are executed first, one per core
 # (.ci/prefetch); the build then finds them cached. A notebook that fails there
 # is executed again by the build, which reports the failure in full.
+# An output whose inputs have not changed since it was built is not built again
+# (so `make test` after `make book` goes straight to the tests). The inputs: every
+# file the book is made from, the fingerprint above (Python, fonts) and the build
+# date. The stamp is written only after a build that succeeded.
+BOOK_SOURCES := _config.yml _toc.yml CITATION.cff references.bib requirements.txt pyproject.toml \
+                chapters _ext _static _vendor korean_ott data
+INPUTS_HASH := { find $(BOOK_SOURCES) -type f ! -name '*.pyc' ! -path '*/.ipynb_checkpoints/*' -print0 \
+                 | LC_ALL=C sort -z | xargs -0 sha256sum; cat $(FINGERPRINT); echo "date $(SOURCE_DATE_EPOCH)"; } \
+               | sha256sum | cut -d' ' -f1
+HTML_STAMP := $(BUILD)/.html-inputs.sha256
+PDF_STAMP := $(BUILD)/.pdf-inputs.sha256
+PREFETCH := $(BIN)/python .ci/prefetch
+LATEXMK := latexmk
+
 html: $(BIN)/.installed fonts cache-check
-	$(BIN)/python .ci/prefetch
-	$(JB) build . --builder html $(JB_FLAGS) || { rm -rf $(BUILD)/html; echo "HTML build failed; partial output removed." >&2; exit 1; }
+	@current=$$($(INPUTS_HASH)); \
+	if [[ -f $(BUILD)/html/index.html && -f $(HTML_STAMP) && "$$(cat $(HTML_STAMP))" == "$$current" ]]; then \
+	  echo "HTML up to date: no input changed since $(BUILD)/html was built."; exit 0; fi; \
+	rm -f $(HTML_STAMP); \
+	echo "$(PREFETCH)"; $(PREFETCH); \
+	echo "$(JB) build . --builder html $(JB_FLAGS)"; \
+	$(JB) build . --builder html $(JB_FLAGS) || { rm -rf $(BUILD)/html; echo "HTML build failed; partial output removed." >&2; exit 1; }; \
+	echo "$$current" > $(HTML_STAMP)
 
 pdf: $(BIN)/.installed pdf-deps cache-check
-	rm -f $(BUILD)/latex/book.pdf
-	$(JB) build . --builder latex $(JB_FLAGS)
-	cd $(BUILD)/latex && FORCE_SOURCE_DATE=1 latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error book.tex >latexmk.out 2>&1 \
-	  || { tail -40 latexmk.out >&2; rm -f book.pdf; exit 1; }
-	@if grep -q "Missing character" $(BUILD)/latex/book.log; then \
-	  grep "Missing character" $(BUILD)/latex/book.log | sort -u | head -20 >&2; \
-	  rm -f $(BUILD)/latex/book.pdf; echo "PDF has characters missing from its fonts." >&2; exit 1; fi
-	@echo "PDF: $(BUILD)/latex/book.pdf"
+	@current=$$($(INPUTS_HASH)); \
+	if [[ -f $(BUILD)/latex/book.pdf && -f $(PDF_STAMP) && "$$(cat $(PDF_STAMP))" == "$$current" ]]; then \
+	  echo "PDF up to date: no input changed since $(BUILD)/latex/book.pdf was built."; exit 0; fi; \
+	rm -f $(PDF_STAMP) $(BUILD)/latex/book.pdf; \
+	echo "$(JB) build . --builder latex $(JB_FLAGS)"; \
+	$(JB) build . --builder latex $(JB_FLAGS); \
+	cd $(BUILD)/latex; \
+	FORCE_SOURCE_DATE=1 $(LATEXMK) -xelatex -interaction=nonstopmode -halt-on-error -file-line-error book.tex >latexmk.out 2>&1 \
+	  || { tail -40 latexmk.out >&2; rm -f book.pdf; exit 1; }; \
+	if grep -q "Missing character" book.log; then \
+	  grep "Missing character" book.log | sort -u | head -20 >&2; \
+	  rm -f book.pdf; echo "PDF has characters missing from its fonts." >&2; exit 1; fi; \
+	cd - >/dev/null; echo "$$current" > $(PDF_STAMP); \
+	echo "PDF: $(BUILD)/latex/book.pdf"
 
 # The HTML always; the PDF when its tools are there (or can be installed: Debian
 # as root). Without them `make book` still succeeds, saying the PDF was skipped
