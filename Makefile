@@ -141,9 +141,6 @@ cache-check: $(BIN)/.installed
 	  echo "$$current" > $(FINGERPRINT); \
 	fi
 
-# Notebooks missing from the execution cache are executed first, one per core
-# (.ci/prefetch); the build then finds them cached. A notebook that fails there
-# is executed again by the build, which reports the failure in full.
 # An output whose inputs have not changed since it was built is not built again
 # (so `make test` after `make book` goes straight to the tests). The inputs: every
 # file the book is made from, the fingerprint above (Python, fonts) and the build
@@ -158,14 +155,21 @@ PDF_STAMP := $(BUILD)/.pdf-inputs.sha256
 PREFETCH := $(BIN)/python .ci/prefetch
 LATEXMK := latexmk
 
+# Notebooks missing from the execution cache are executed one per core by
+# .ci/prefetch while Sphinx starts and reads the Markdown pages; Sphinx waits for
+# each notebook to be cached before reading it (_ext/prefetch_wait.py). A notebook
+# that fails there is executed again by the build, which reports the failure in full.
 html: $(BIN)/.installed fonts cache-check
 	@current=$$($(INPUTS_HASH)); \
 	if [[ -f $(BUILD)/html/index.html && -f $(HTML_STAMP) && "$$(cat $(HTML_STAMP))" == "$$current" ]]; then \
 	  echo "HTML up to date: no input changed since $(BUILD)/html was built."; exit 0; fi; \
 	rm -f $(HTML_STAMP); \
-	echo "$(PREFETCH)"; $(PREFETCH); \
+	echo "$(PREFETCH) &"; $(PREFETCH) & prefetch=$$!; \
 	echo "$(JB) build . --builder html $(JB_FLAGS)"; \
-	$(JB) build . --builder html $(JB_FLAGS) || { rm -rf $(BUILD)/html; echo "HTML build failed; partial output removed." >&2; exit 1; }; \
+	$(JB) build . --builder html $(JB_FLAGS) \
+	  || { kill $$prefetch 2>/dev/null; wait $$prefetch || true; rm -rf $(BUILD)/html; \
+	       echo "HTML build failed; partial output removed." >&2; exit 1; }; \
+	wait $$prefetch; \
 	echo "$$current" > $(HTML_STAMP)
 
 pdf: $(BIN)/.installed pdf-deps cache-check
