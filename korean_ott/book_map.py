@@ -4,7 +4,8 @@ The reproducibility appendix prints these maps, so a reviewer can go from a
 figure or table on the page to the code cell that made it. The same maps give
 each output's file and SHA-256 (:func:`output_manifest`, printed by the appendix
 through :func:`output_hash_table`) and the CODECHECK manifest ``codecheck.yml``
-(``python -m korean_ott.book_map``, run by ``make codecheck``).
+(``python -m korean_ott.book_map``, run by ``make codecheck``, which also writes the
+README's generated sections: :mod:`korean_ott.replication`).
 """
 
 from __future__ import annotations
@@ -293,21 +294,31 @@ def codecheck_yaml(root: Path = ROOT) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m korean_ott.book_map",
-                                     description="Write codecheck.yml from the committed notebooks.")
+    from korean_ott import replication
+
+    parser = argparse.ArgumentParser(
+        prog="python -m korean_ott.book_map",
+        description=f"Write {CODECHECK_FILE} and the generated sections of {replication.README} "
+                    "(data availability, software versions, controlled randomness, tables and figures).")
     parser.add_argument("--check", action="store_true",
-                        help=f"do not write; exit 1 if {CODECHECK_FILE} differs from the generated text")
+                        help=f"do not write; exit 1 if {CODECHECK_FILE} or {replication.README} "
+                             "differs from the generated text")
     args = parser.parse_args(argv)
     target = ROOT / CODECHECK_FILE
     text = codecheck_yaml()
+    readme, new_readme = replication.readme_text(ROOT)
     if args.check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{CODECHECK_FILE} is out of date: run `make codecheck`", file=sys.stderr)
-            return 1
-        return 0
+        stale = [name for name, old, new in ((CODECHECK_FILE, current, text), (replication.README, readme, new_readme))
+                 if old != new]
+        for name in stale:
+            print(f"{name} is out of date: run `make codecheck`", file=sys.stderr)
+        return 1 if stale else 0
     target.write_text(text, encoding="utf-8", newline="\n")
     print(f"{CODECHECK_FILE}: {text.count('- file: ')} outputs")
+    if new_readme != readme:
+        (ROOT / replication.README).write_text(new_readme, encoding="utf-8", newline="\n")
+    print(f"{replication.README}: generated sections {'rewritten' if new_readme != readme else 'current'}")
     return 0
 
 
