@@ -33,10 +33,20 @@ def _prefetch_state(app) -> dict | None:
     path = Path(app.srcdir) / PREFETCH_STATE
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-        os.kill(int(state["pid"]), 0)
+        pid = int(state["pid"])
+        os.kill(pid, 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return state
+    return None if _ended(pid) else state
+
+
+def _ended(pid: int) -> bool:
+    """A process that has exited but was not yet reaped by its parent (a zombie) has ended.
+    (Prefetch removes its state file when it ends; this covers its being killed.)"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False  # no /proc (macOS): os.kill above is the check
 
 
 def _notebook_path(app, docname: str) -> Path | None:
