@@ -31,7 +31,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCKS = [ROOT / "requirements.txt", ROOT / ".ci" / "requirements-cffconvert.txt"]
+LOCKS = [ROOT / "requirements.txt", ROOT / ".ci" / "requirements-cffconvert.txt",
+         ROOT / ".ci" / "requirements-bootstrap.txt"]
 PYTHONS = ["3.11.2", "3.12", "3.13"]
 #: Oldest glibc supported: Debian 12's 2.36 (Ubuntu 24.04 has 2.39).
 GLIBC_MINOR = 36
@@ -192,7 +193,8 @@ def bare_repo(tmp_path) -> Path:
     """A folder with the Makefile and what its venv rule reads, and no .venv."""
     repo = tmp_path / "repo"
     repo.mkdir()
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+    (repo / ".ci").mkdir()
+    for name in ("Makefile", "requirements.txt", "pyproject.toml", ".ci/requirements-bootstrap.txt"):
         shutil.copy(ROOT / name, repo / name)
     return repo
 
