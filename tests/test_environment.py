@@ -318,7 +318,7 @@ def test_pdf_tools_missing_says_how_to_install_them(path_without_debian_tools):
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_book_skips_the_pdf_without_its_tools(bare_repo, path_without_debian_tools):
     """``make book`` (its HTML step taken as done: ``-o html``) says the PDF was skipped, and succeeds."""
-    (bare_repo / ".ci").mkdir()
+    (bare_repo / ".ci").mkdir(exist_ok=True)
     shutil.copy(ROOT / ".ci" / "system-deps", bare_repo / ".ci" / "system-deps")
     result = make(["-o", "html", "book"], bare_repo, path_without_debian_tools)
     assert result.returncode == 0, result.stdout + result.stderr
