@@ -121,6 +121,15 @@ def otherwise_available(resource: dict, descriptor: dict) -> str:
     return text
 
 
+COMMIT = re.compile(r"\b(?P<short>[0-9a-f]{12})[0-9a-f]{28}\b")
+
+
+def abbreviated_commits(text: str) -> str:
+    """``text`` with each full git commit hash cut to its first 12 digits, as git abbreviates
+    them (a printed page has no room for 40 unbreakable digits)."""
+    return COMMIT.sub(r"\g<short>", text)
+
+
 def data_availability(root: Path = ROOT) -> pd.DataFrame:
     """The data availability statement, one row per dataset of ``data/datapackage.json``.
 
