@@ -34,8 +34,8 @@ def test_readme_has_every_generated_section_once_and_the_quickstart_first():
         assert text.count(replication.begin_marker(name)) == 1 and text.count(replication.end_marker(name)) == 1
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
     assert headings[0] == "Quickstart"
-    template = ["Data availability and provenance", "Dataset list", "Computational requirements",
-                "Description of programs and code", "Instructions to replicators", "List of tables and figures",
+    template = ["Data availability and provenance statements", "Dataset list", "Computational requirements",
+                "Description of programs and code", "Instructions to replicators", "List of tables and programs",
                 "References and licences"]
     assert [h for h in headings if h in template] == template, "the template README's sections, in its order"
     for sub in ("Statement about rights", "Summary of availability", "Details on each data source",
