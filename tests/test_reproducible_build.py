@@ -133,7 +133,7 @@ def test_build_date_outside_a_checkout_is_the_release_date(tmp_path):
 def test_makefile_exports_the_build_date_and_forces_it_on_tex():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "export SOURCE_DATE_EPOCH" in makefile
-    assert re.search(r"FORCE_SOURCE_DATE=1 latexmk ", makefile)
+    assert re.search(r"FORCE_SOURCE_DATE=1 \$\(LATEXMK\) ", makefile)
 
 
 # --- figures carry no date, path or version that could vary -----------------------------
