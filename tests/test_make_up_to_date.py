@@ -29,8 +29,14 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make i
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
+    """A copy of the repository whose files are hard links (instant, no space):
+    a test that changes a file replaces its link by a copy first (:func:`append_line`)."""
     copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
+    try:
+        shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True, copy_function=os.link)
+    except OSError:  # another file system: copy instead
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
     (copy / "_build" / "html").mkdir(parents=True)
     (copy / "_build" / ".inputs.sha256").write_text("python and fonts fingerprint\n")
     return copy
@@ -42,6 +48,14 @@ def make(repo: Path, target: str, *extra: str) -> str:
                             cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def append_line(repo: Path, name: str) -> None:
+    """Change one input, never the repository's own file behind a hard link."""
+    path = repo / name
+    content = path.read_bytes()
+    path.unlink()
+    path.write_bytes(content + b"\n")
 
 
 def fake_latexmk(repo: Path) -> str:
@@ -65,8 +79,7 @@ def test_html_is_built_then_skipped_while_no_input_changes(repo):
 def test_a_changed_input_builds_the_html_again(repo, changed):
     (repo / "_build" / "html" / "index.html").write_text("<html></html>")
     make(repo, "html")
-    with open(repo / changed, "a", encoding="utf-8") as stream:
-        stream.write("\n")
+    append_line(repo, changed)
     assert "jupyter-book build . --builder html" in make(repo, "html")
 
 
@@ -94,8 +107,7 @@ def test_pdf_is_built_then_skipped_and_rebuilt_when_an_input_changes(repo):
     again = make(repo, "pdf", latexmk)
     assert "PDF up to date" in again and "jupyter-book build" not in again
     assert runs.read_text().count("run") == 1
-    with open(repo / "chapters" / "intro.md", "a", encoding="utf-8") as stream:
-        stream.write("\n")
+    append_line(repo, "chapters/intro.md")
     assert "jupyter-book build . --builder latex" in make(repo, "pdf", latexmk)
     assert runs.read_text().count("run") == 2
 
