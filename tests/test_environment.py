@@ -9,6 +9,13 @@
   sources). This needs the package index (marker ``network``); without it the
   test is skipped, saying so. Pins whose wheel is ``none-any`` are checked on
   one platform per Python; the runs go in parallel (about a minute).
+  The answer depends only on the locks, so it is checked once per lock content:
+  ``.ci/wheels-verified.json`` records the SHA-256 of each lock (and the Pythons
+  and platforms) after a check that passed. While the locks match the record the
+  test passes at once; a changed lock is checked against the index again, and
+  the test then fails, even when every pin is found, until the record is
+  renewed (``RECORD_WHEELS=1``, which ``make lock`` sets), so a lock can never
+  pass unchecked. ``RECHECK_WHEELS=1`` checks against the index whatever the record says.
 - The Makefile chooses a supported Python by itself and refuses an unsupported one.
 - The vendored MathJax (``_vendor/mathjax``) is complete: its checksums match
   its ``SHA256SUMS``, its licence is there, and ``_config.yml`` points at it.
@@ -17,6 +24,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -141,6 +149,24 @@ def check_combination(requirements: list[str], python: str, platform: str, dest:
 
 
 CHUNK = 50
+#: The locks whose wheels were found for every Python and platform, by content.
+WHEELS_RECORD = ROOT / ".ci" / "wheels-verified.json"
+
+
+def wheels_record() -> dict:
+    """What a passing check is recorded as: each lock's SHA-256, the Pythons and the platforms."""
+    return {
+        "locks": {lock.relative_to(ROOT).as_posix(): hashlib.sha256(lock.read_bytes()).hexdigest() for lock in LOCKS},
+        "pythons": PYTHONS,
+        "platforms": PLATFORMS,
+    }
+
+
+def recorded_as_checked() -> bool:
+    try:
+        return json.loads(WHEELS_RECORD.read_text(encoding="utf-8")) == wheels_record()
+    except (OSError, ValueError):
+        return False
 
 
 def chunks(items: list[str], size: int) -> list[list[str]]:
@@ -152,6 +178,8 @@ def test_every_pin_has_wheels_for_every_supported_python_and_platform(tmp_path):
     """Each lock, each Python: all pins on Linux x86_64 first; then, on the other
     platforms, only the pins that need a platform's own wheel (a ``none-any``
     wheel, or a pure-Python sdist, chosen for one platform serves all)."""
+    if recorded_as_checked() and not os.environ.get("RECHECK_WHEELS"):
+        return  # these exact locks were checked against the index when recorded
     first, others = "linux-x86_64", [p for p in PLATFORMS if p != "linux-x86_64"]
     problems: list[str] = []
 
@@ -176,6 +204,20 @@ def test_every_pin_has_wheels_for_every_supported_python_and_platform(tmp_path):
     except Offline as error:
         pytest.skip(f"the package index cannot be reached, so the wheels were not checked: {error}")
     assert not problems, "pins that do not install everywhere:\n  " + "\n  ".join(problems)
+    if os.environ.get("RECORD_WHEELS"):
+        WHEELS_RECORD.write_text(json.dumps(wheels_record(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    elif not recorded_as_checked():
+        pytest.fail(f"every pin installs everywhere, but the locks changed since {WHEELS_RECORD.name} was written: "
+                    "record this check with `RECORD_WHEELS=1 .venv/bin/python -m pytest tests/test_environment.py "
+                    "-m network -k wheels` (make lock does it) and commit the record")
+
+
+def test_the_wheels_record_is_well_formed():
+    """The committed record, if any, is readable and names every lock (the check above uses it)."""
+    if not WHEELS_RECORD.exists():
+        pytest.skip(f"no {WHEELS_RECORD.name} yet: the wheels check runs against the index every time")
+    record = json.loads(WHEELS_RECORD.read_text(encoding="utf-8"))
+    assert set(record["locks"]) == set(wheels_record()["locks"])
 
 
 # --- the Makefile's choice of Python ------------------------------------------
