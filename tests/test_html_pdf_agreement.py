@@ -120,7 +120,9 @@ def pdf_readings() -> tuple[str, ...]:
 
 # --- the HTML's side ---------------------------------------------------------------
 
+@functools.cache
 def article(page: str) -> BeautifulSoup:
+    """The page's article, parsed once per session (the tests only read it)."""
     path = HTML / f"{page}.html"
     assert path.exists(), f"{path.relative_to(ROOT)} missing from the HTML build"
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
