@@ -32,6 +32,8 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
+from .evidence_cache import cached
+
 # --- View A: reinvestment feedback --------------------------------------------
 
 
@@ -778,6 +780,7 @@ def facts_table(mapping: dict, data_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["year", "platform"], ignore_index=True)
 
 
+@cached
 def collect_evidence(data_dir=None) -> dict:
     """Compute, from ``data/``, everything the predictions table checks.
 

@@ -20,6 +20,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportion_confint
 
 from . import data
+from .evidence_cache import cached
 from .tables import format_p
 from .titles import hangul_mask, identify_korean_top10
 
@@ -177,7 +178,9 @@ def engagement_korean_shares(engagement: pd.DataFrame, n_boot: int = 2000, seed:
             korean = hangul_mask(rows["title"]).to_numpy()
             share = hours[korean].sum() / hours.sum()
             draws = rng.integers(0, len(hours), size=(n_boot, len(hours)))
-            boot = (hours[draws] * korean[draws]).sum(axis=1) / hours[draws].sum(axis=1)
+            # hours[draws] * korean[draws], gathered once: the same numbers, summed in the same order.
+            korean_hours = np.where(korean, hours, 0.0)
+            boot = korean_hours[draws].sum(axis=1) / hours[draws].sum(axis=1)
             frames.append({"scope": scope, "report": report, "titles": len(hours),
                            "korean_titles": int(korean.sum()),
                            "korean_hours_bn": round(hours[korean].sum() / 1e9, 2),
@@ -424,6 +427,7 @@ def korean_share_verdict(sensitivity: pd.DataFrame) -> str:
     return window_verdict(sensitivity)
 
 
+@cached
 def korean_share_evidence(top10_weekly: pd.DataFrame, engagement: pd.DataFrame, catalogue: pd.DataFrame,
                           max_drop: int = 4) -> tuple[dict, pd.DataFrame, str]:
     """The full-window fit, the window sensitivity and the verdict, computed the same way for every page."""
@@ -639,6 +643,7 @@ def release_origin_sensitivity(by_year: pd.DataFrame, outcome: str = "global_onl
     return pd.DataFrame(rows)
 
 
+@cached
 def release_origin_evidence(mdl: pd.DataFrame, max_drop: int = 2) -> dict:
     """Everything the book states about release origin, computed one way for every page.
 
