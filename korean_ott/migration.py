@@ -15,9 +15,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats as scipy_stats
-from statsmodels.stats.proportion import proportion_confint
 
 from . import data
 from .evidence_cache import cached
@@ -359,6 +356,8 @@ def fit_korean_share(slots: pd.DataFrame) -> dict:
     one cluster per series (statsmodels ``cov_type="cluster"``), which allows
     any correlation among a series' slots, across weeks and seasons.
     """
+    import statsmodels.api as sm  # here, not on import: pages that read the cached evidence need no fit
+
     n_korean = int(slots["is_korean"].sum())
     if n_korean == 0 or n_korean == len(slots):
         raise ValueError("the window needs both Korean and non-Korean slots to fit a share")
@@ -544,6 +543,8 @@ def release_origin_by_year(mdl: pd.DataFrame) -> pd.DataFrame:
     but left out of trends. Raises ``ValueError`` on a missing year or an
     unclassified network, naming the drama.
     """
+    from statsmodels.stats.proportion import proportion_confint
+
     for column in ("kdrama_id", "drama_name", "year", "org_net", "start_dt"):
         if column not in mdl:
             raise ValueError(f"mdl_korean_dramas lacks the column {column!r}")
@@ -583,6 +584,9 @@ def release_origin_trend(by_year: pd.DataFrame, outcome: str = "global_only", st
     so the interval is never narrower than the binomial one. Only full years
     can be fitted; the default window is every full year.
     """
+    import statsmodels.api as sm
+    from scipy import stats as scipy_stats
+
     if outcome not in ORIGIN_OUTCOMES:
         raise ValueError(f"outcome must be one of {ORIGIN_OUTCOMES}, got {outcome!r}")
     if denominator not in ("known", "dramas", "all"):
