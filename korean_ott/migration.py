@@ -175,9 +175,7 @@ def engagement_korean_shares(engagement: pd.DataFrame, n_boot: int = 2000, seed:
             korean = hangul_mask(rows["title"]).to_numpy()
             share = hours[korean].sum() / hours.sum()
             draws = rng.integers(0, len(hours), size=(n_boot, len(hours)))
-            # hours[draws] * korean[draws], gathered once: the same numbers, summed in the same order.
-            korean_hours = np.where(korean, hours, 0.0)
-            boot = korean_hours[draws].sum(axis=1) / hours[draws].sum(axis=1)
+            boot = _bootstrap_shares(np.where(korean, hours, 0.0), hours, draws)
             frames.append({"scope": scope, "report": report, "titles": len(hours),
                            "korean_titles": int(korean.sum()),
                            "korean_hours_bn": round(hours[korean].sum() / 1e9, 2),
@@ -185,6 +183,16 @@ def engagement_korean_shares(engagement: pd.DataFrame, n_boot: int = 2000, seed:
                            "share": round(share, 4), "boot_low": round(float(np.quantile(boot, 0.025)), 4),
                            "boot_high": round(float(np.quantile(boot, 0.975)), 4)})
     return pd.DataFrame(frames)
+
+
+def _bootstrap_shares(part: np.ndarray, whole: np.ndarray, draws: np.ndarray, rows: int = 16) -> np.ndarray:
+    """``part[draws].sum(axis=1) / whole[draws].sum(axis=1)``, a few draws at a time: each draw's
+    sums are the same numbers added in the same order, without gigabytes of gathered copies."""
+    shares = np.empty(len(draws))
+    for start in range(0, len(draws), rows):
+        chunk = draws[start:start + rows]
+        shares[start:start + rows] = part[chunk].sum(axis=1) / whole[chunk].sum(axis=1)
+    return shares
 
 
 def naive_binomial_halfwidth(share: float, hours: float) -> float:
