@@ -83,6 +83,22 @@ def test_a_changed_data_file_is_computed_again(tmp_path):
     assert len(calls) == 2
 
 
+def test_a_byte_changed_in_a_copy_of_the_books_data_is_computed_again(tmp_path):
+    total, calls = counting()
+    copy = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, copy)
+    frame = pd.DataFrame({"x": [1.0]})
+    total(frame, data_dir=None)
+    total(frame, data_dir=copy)  # the same content elsewhere is the same entry
+    assert len(calls) == 1
+    edited = sorted(p for p in copy.rglob("*.csv"))[0]
+    content = bytearray(edited.read_bytes())
+    content[-2] = ord("0") if content[-2] != ord("0") else ord("1")
+    edited.write_bytes(bytes(content))
+    total(frame, data_dir=copy)
+    assert len(calls) == 2
+
+
 def test_changed_package_code_is_computed_again(monkeypatch):
     total, calls = counting()
     frame = pd.DataFrame({"x": [1.0]})
