@@ -4,7 +4,7 @@ For every page of ``_toc.yml`` (discovered, never listed here) the page must
 load with HTTP 200, log no console error and raise no uncaught exception, load
 every image (``naturalWidth > 0``), give every image and figure a non-empty
 text alternative, and have no axe-core violation of impact *serious* or
-*critical*. A full-page screenshot of each page is saved under
+*critical*. A screenshot of each page's first screen is saved under
 ``_build/screenshots/<page>.png`` for a person to look at. Two further checks:
 Hangul on the introduction is drawn with a font that has Hangul glyphs, and the
 JavaScript search finds "Netflix".
@@ -12,7 +12,13 @@ JavaScript search finds "Netflix".
 The pages are served from ``_build/html`` (or ``$BOOK_HTML_DIR``) by a local
 ``http.server`` on 127.0.0.1 with an ephemeral port; one Chromium and one
 browser context serve the whole session, and each page is opened once, its
-observations shared by the tests about it.
+observations shared by the tests about it. A page's observations are taken once
+MathJax has typeset, every image has loaded or failed, and no request the page
+made is still in flight (so a late request's failure is seen), without a fixed
+wait. The pages are split between two test classes, every other page of the
+toc in each: each class is a scope for pytest-xdist's ``--dist loadscope``, so
+``make test`` can run the two halves on both workers (each worker opens its own
+Chromium); the checks are the same for every page.
 
 Chromium is the system's (``$CHROMIUM``, else ``/usr/bin/chromium``, a
 ``chromium`` on PATH or macOS's Chromium.app): Playwright's own browser
@@ -35,6 +41,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,6 +209,21 @@ class Watch:
     """Problems a page reported while open: console errors, exceptions, failed or outside requests."""
     errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    #: Requests sent and neither finished nor failed yet.
+    in_flight: set = field(default_factory=set)
+
+    def wait_until_no_request_is_in_flight(self, page, timeout_s: float = 30) -> None:
+        """Returns as soon as every request has ended (at once if none is pending).
+
+        Playwright's "networkidle" waits for 500 ms without any request on every
+        page; this waits only while something is actually loading. Events are
+        delivered while Playwright waits, hence the short waits in the loop.
+        """
+        deadline = time.monotonic() + timeout_s
+        while self.in_flight:
+            assert time.monotonic() < deadline, (
+                f"requests still loading after {timeout_s:.0f} s: {sorted(r.url for r in self.in_flight)}")
+            page.wait_for_timeout(20)
 
 
 def open_page(context):
@@ -213,6 +235,9 @@ def open_page(context):
     page.on("pageerror", lambda e: watch.errors.append(f"uncaught exception: {e}"))
     page.on("response", lambda r: r.status >= 400 and watch.failed.append(f"HTTP {r.status} {r.url}"))
     page.on("requestfailed", lambda r: watch.failed.append(f"failed {r.url}: {r.failure}"))
+    page.on("request", lambda r: watch.in_flight.add(r))
+    page.on("requestfinished", lambda r: watch.in_flight.discard(r))
+    page.on("requestfailed", lambda r: watch.in_flight.discard(r))
 
     def outside(route):
         watch.errors.append(f"request to an outside address (the book must work offline): {route.request.url}")
@@ -237,7 +262,6 @@ def visit(base_url, browser_context):
         page, watch = open_page(browser_context)
         try:
             response = page.goto(url, wait_until="load")
-            page.wait_for_load_state("networkidle")
             result = Visit(url=url, status=response.status if response else None)
             result.math = page.evaluate(_MATH_JS)
             result.images = page.evaluate(_IMAGES_JS)
@@ -247,6 +271,9 @@ def visit(base_url, browser_context):
             # The first screen, as a reader opens the page (a full-page shot of a long
             # chapter took 3.5 s and checked nothing more).
             page.screenshot(path=str(result.screenshot))
+            # After typesetting, images and the first paint: any font or script
+            # they asked for has been requested by now.
+            watch.wait_until_no_request_is_in_flight(page)
             # Taken before axe runs: axe-core fetches stylesheets itself and
             # resolves their @import against the page's URL, so its own 404 for
             # "../basic.css" would otherwise be blamed on the page.
@@ -268,59 +295,64 @@ def visit(base_url, browser_context):
 PAGES = toc_pages()
 
 
-@pytest.mark.parametrize("entry", PAGES)
-def test_page_loads(visit, entry):
-    result = visit(entry)
-    status, url, screenshot = result.status, result.url, result.screenshot
-    assert status == 200, f"{url} answered HTTP {status}"
-    assert screenshot and screenshot.stat().st_size > 0, f"no screenshot of {url}"
+class _EveryPageChecks:
+    """The checks every page of the toc passes; the subclasses below choose the pages."""
+
+    def test_page_loads(self, visit, entry):
+        result = visit(entry)
+        status, url, screenshot = result.status, result.url, result.screenshot
+        assert status == 200, f"{url} answered HTTP {status}"
+        assert screenshot and screenshot.stat().st_size > 0, f"no screenshot of {url}"
+
+    def test_no_console_errors(self, visit, entry):
+        result = visit(entry)
+        problems = result.console_errors + result.failed_requests
+        assert not problems, f"{entry}: " + "\n  ".join(problems)
+
+    def test_every_image_loaded(self, visit, entry):
+        broken = [img["src"] for img in visit(entry).images if not img["naturalWidth"]]
+        assert not broken, f"{entry}: images that did not load: {broken}"
+
+    def test_every_image_and_figure_has_alt_text(self, visit, entry):
+        result = visit(entry)
+        missing = [img["src"] for img in result.images if not (img["alt"] or "").strip()]
+        assert not missing, f"{entry}: <img> without alt text: {missing}"
+        assert not result.figures_without_alt, f"{entry}: figures without a text alternative: {result.figures_without_alt}"
+
+    def test_no_serious_accessibility_violations(self, visit, entry):
+        blocking = [v for v in visit(entry).axe_violations if v.get("impact") in BLOCKING_IMPACTS]
+        report = "\n".join(
+            f"  {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in blocking)
+        assert not blocking, f"{entry}: axe-core violations of impact serious/critical:\n{report}"
+
+    def test_math_is_typeset_offline(self, visit, entry):
+        """Every equation of the page was typeset by the MathJax served from the site."""
+        result = visit(entry)
+        math = result.math
+        if not math["elements"] and entry != MATH_PAGE:
+            return
+        assert math["loaded"], f"{entry}: MathJax did not start (scripts: {math['script']})"
+        assert math["version"] and math["version"].startswith("3."), f"{entry}: MathJax {math['version']}, expected 3.x"
+        local = result.url.split("/")[:3]  # http: '' 127.0.0.1:PORT
+        assert math["script"] and all(src.split("/")[:3] == local for src in math["script"]), (
+            f"{entry}: MathJax not loaded from the local site: {math['script']}")
+        assert math["elements"] and not math["untypeset"], f"{entry}: {math['untypeset']} of {math['elements']} equations not typeset"
+        assert math["containers"] >= math["elements"], math
+        assert not math["errors"], f"{entry}: {math['errors']} MathJax errors (mjx-merror)"
+        assert not math["raw"], f"{entry}: {math['raw']} raw TeX delimiters left in the text"
 
 
-@pytest.mark.parametrize("entry", PAGES)
-def test_no_console_errors(visit, entry):
-    result = visit(entry)
-    problems = result.console_errors + result.failed_requests
-    assert not problems, f"{entry}: " + "\n  ".join(problems)
+# Two halves, every other page in each, so that the long chapters fall in both:
+# pytest-xdist's loadscope gives each class (a scope) to a worker of its own.
+
+@pytest.mark.parametrize("entry", PAGES[0::2])
+class TestFirstOfEveryTwoPages(_EveryPageChecks):
+    pass
 
 
-@pytest.mark.parametrize("entry", PAGES)
-def test_every_image_loaded(visit, entry):
-    broken = [img["src"] for img in visit(entry).images if not img["naturalWidth"]]
-    assert not broken, f"{entry}: images that did not load: {broken}"
-
-
-@pytest.mark.parametrize("entry", PAGES)
-def test_every_image_and_figure_has_alt_text(visit, entry):
-    result = visit(entry)
-    missing = [img["src"] for img in result.images if not (img["alt"] or "").strip()]
-    assert not missing, f"{entry}: <img> without alt text: {missing}"
-    assert not result.figures_without_alt, f"{entry}: figures without a text alternative: {result.figures_without_alt}"
-
-
-@pytest.mark.parametrize("entry", PAGES)
-def test_no_serious_accessibility_violations(visit, entry):
-    blocking = [v for v in visit(entry).axe_violations if v.get("impact") in BLOCKING_IMPACTS]
-    report = "\n".join(
-        f"  {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in blocking)
-    assert not blocking, f"{entry}: axe-core violations of impact serious/critical:\n{report}"
-
-
-@pytest.mark.parametrize("entry", PAGES)
-def test_math_is_typeset_offline(visit, entry):
-    """Every equation of the page was typeset by the MathJax served from the site."""
-    result = visit(entry)
-    math = result.math
-    if not math["elements"] and entry != MATH_PAGE:
-        return
-    assert math["loaded"], f"{entry}: MathJax did not start (scripts: {math['script']})"
-    assert math["version"] and math["version"].startswith("3."), f"{entry}: MathJax {math['version']}, expected 3.x"
-    local = result.url.split("/")[:3]  # http: '' 127.0.0.1:PORT
-    assert math["script"] and all(src.split("/")[:3] == local for src in math["script"]), (
-        f"{entry}: MathJax not loaded from the local site: {math['script']}")
-    assert math["elements"] and not math["untypeset"], f"{entry}: {math['untypeset']} of {math['elements']} equations not typeset"
-    assert math["containers"] >= math["elements"], math
-    assert not math["errors"], f"{entry}: {math['errors']} MathJax errors (mjx-merror)"
-    assert not math["raw"], f"{entry}: {math['raw']} raw TeX delimiters left in the text"
+@pytest.mark.parametrize("entry", PAGES[1::2])
+class TestSecondOfEveryTwoPages(_EveryPageChecks):
+    pass
 
 
 def test_the_math_page_has_equations():
