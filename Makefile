@@ -207,7 +207,7 @@ manifest:
 
 # Two builds of HEAD, from two fresh clones in other folders, at other times and
 # in other time zones, must give the same MANIFEST.sha256 (.ci/reprocheck; about
-# 6 minutes on 2 cores, so not part of `make test`; .ci/run runs it after it).
+# 3 minutes on 2 cores, so not part of `make test`; .ci/run runs it after it).
 REPROCHECK_FLAGS ?=
 reprocheck: $(BIN)/.installed
 	$(BIN)/python .ci/reprocheck $(REPROCHECK_FLAGS)
