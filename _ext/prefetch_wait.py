@@ -25,7 +25,7 @@ from pathlib import Path
 
 #: Written by .ci/prefetch while it runs: its process id and the notebooks in the order it starts them.
 PREFETCH_STATE = "_build/.prefetch.json"
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.2
 
 
 def _prefetch_state(app) -> dict | None:
@@ -75,12 +75,15 @@ def wait_for_prefetch(app, docname: str, source: list[str]) -> None:
         return
     import nbformat
     from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord
 
     cache = get_cache(str(Path(app.srcdir) / app.config.nb_execution_cache_path))
-    notebook = nbformat.reads(source[0], as_version=4)
+    # Hashed once (as match_cache_notebook hashes it): each poll is then one database query,
+    # not a rehash of the notebook, which took CPU from the kernels running meanwhile.
+    _, hashkey = cache.create_hashed_notebook(nbformat.reads(source[0], as_version=4))
     while _prefetch_state(app) is not None:
         try:
-            cache.match_cache_notebook(notebook)
+            NbCacheRecord.record_from_hashkey(hashkey, cache.db)
             return
         except Exception:  # not cached yet (KeyError), or the cache's database busy: ask again
             time.sleep(POLL_SECONDS)

@@ -63,11 +63,19 @@ def test_a_notebook_is_read_once_cached_or_once_prefetch_has_ended(tmp_path, mon
         cached = threading.Event()
 
         class Cache:
-            def match_cache_notebook(self, notebook):
-                if not cached.is_set():
-                    raise KeyError("not cached")
+            db = None
+
+            def create_hashed_notebook(self, notebook):
+                return notebook, "the notebook's hash"
+
+        def record_from_hashkey(hashkey, db):
+            if not cached.is_set():
+                raise KeyError("not cached")
 
         monkeypatch.setitem(sys.modules, "jupyter_cache", SimpleNamespace(get_cache=lambda path: Cache()))
+        monkeypatch.setitem(sys.modules, "jupyter_cache.cache", SimpleNamespace())
+        monkeypatch.setitem(sys.modules, "jupyter_cache.cache.db",
+                            SimpleNamespace(NbCacheRecord=SimpleNamespace(record_from_hashkey=record_from_hashkey)))
         threading.Timer(0.5, cached.set).start()
         start = time.perf_counter()
         prefetch_wait.wait_for_prefetch(fake_app(tmp_path), "nb-a", [source])
