@@ -186,6 +186,9 @@ SYSTEM_GROUPS = {"pdf": "TeX Live with XeLaTeX, latexmk and xindy; Noto CJK KR a
                  "browser": "Chromium, for the browser tests"}
 #: The machine on which the book is built, tested and timed (`make bench`).
 HARDWARE = {"cores": 2, "memory_gib": 24, "system": "Debian 12", "architecture": "x86_64"}
+#: What building the book needs of it, as observed there: free memory, and the disk taken by
+#: the .venv and by the Debian TeX and font packages (approximate; the README states the same).
+NEEDS = {"memory_gib": 2, "venv_gb": 1.1, "tex_and_fonts_mb": 700}
 
 
 def pinned_versions(root: Path = ROOT) -> dict[str, str]:
@@ -206,11 +209,17 @@ def normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
-def python_range(root: Path = ROOT) -> str:
+def python_bounds(root: Path = ROOT) -> tuple[str, str]:
+    """The oldest supported Python and the first one not supported, from pyproject.toml."""
     with open(root / "pyproject.toml", "rb") as handle:
         spec = tomllib.load(handle)["project"]["requires-python"]
     parts = dict(re.fullmatch(r"\s*(>=|<)\s*([\d.]+)\s*", part).groups() for part in spec.split(","))
-    return f"{parts['>=']} or newer, below {parts['<']}"
+    return parts[">="], parts["<"]
+
+
+def python_range(root: Path = ROOT) -> str:
+    oldest, below = python_bounds(root)
+    return f"{oldest} or newer, below {below}"
 
 
 def system_packages(root: Path = ROOT) -> dict[str, dict[str, str]]:
