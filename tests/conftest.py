@@ -41,6 +41,25 @@ def poppler(tool: str, *args: str) -> subprocess.CompletedProcess:
                           encoding="utf-8", errors="replace")
 
 #: Passed as ``content`` to :func:`temp_package` to leave the file out.
+#: What a scratch copy of the repository leaves out: version control, builds, environments, caches.
+SCRATCH_IGNORED = shutil.ignore_patterns(".git", "_build", ".venv", ".venv-*", "__pycache__", "*.egg-info",
+                                         ".pytest_cache", ".ipynb_checkpoints")
+
+
+def scratch_repository(destination: Path, *, hard_links: bool = False) -> Path:
+    """A copy of the repository without SCRATCH_IGNORED. With ``hard_links`` its files are hard
+    links (instant, no space; copies across file systems): a test must then replace a file by
+    a copy before changing it, or it changes the repository's own."""
+    if hard_links:
+        try:
+            shutil.copytree(REPO_ROOT, destination, ignore=SCRATCH_IGNORED, symlinks=True, copy_function=os.link)
+            return destination
+        except OSError:
+            shutil.rmtree(destination, ignore_errors=True)
+    shutil.copytree(REPO_ROOT, destination, ignore=SCRATCH_IGNORED, symlinks=True)
+    return destination
+
+
 ABSENT = object()
 
 

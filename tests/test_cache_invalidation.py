@@ -18,12 +18,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import scratch_repository
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLED = ".venv/bin/.installed"
 CLEARED = "clearing the execution cache"
-IGNORED = shutil.ignore_patterns(".git", "_build", ".venv", ".venv-*", "__pycache__", "*.egg-info",
-                                 ".pytest_cache", ".ipynb_checkpoints")
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 
@@ -31,8 +30,7 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make i
 @pytest.fixture
 def repo(tmp_path) -> Path:
     """A scratch copy of the repository whose execution cache holds one marker file."""
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
+    copy = scratch_repository(tmp_path / "repo")
     venv = ROOT / ".venv"
     if (venv / "bin" / ".installed").exists():
         (copy / ".venv").symlink_to(venv, target_is_directory=True)

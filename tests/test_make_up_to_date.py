@@ -17,10 +17,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import scratch_repository
 
-ROOT = Path(__file__).resolve().parent.parent
-IGNORED = shutil.ignore_patterns(".git", "_build", ".venv", ".venv-*", "__pycache__", "*.egg-info",
-                                 ".pytest_cache", ".ipynb_checkpoints")
 STUBS = ["JB=echo jupyter-book", "PREFETCH=echo prefetch", "SOURCE_DATE_EPOCH=1700000000"]
 SKIP_PREREQUISITES = ["-o", ".venv/bin/.installed", "-o", "fonts", "-o", "cache-check", "-o", "pdf-deps"]
 
@@ -31,12 +29,7 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make i
 def repo(tmp_path) -> Path:
     """A copy of the repository whose files are hard links (instant, no space):
     a test that changes a file replaces its link by a copy first (:func:`append_line`)."""
-    copy = tmp_path / "repo"
-    try:
-        shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True, copy_function=os.link)
-    except OSError:  # another file system: copy instead
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
+    copy = scratch_repository(tmp_path / "repo", hard_links=True)
     (copy / "_build" / "html").mkdir(parents=True)
     (copy / "_build" / ".inputs.sha256").write_text("python and fonts fingerprint\n")
     return copy
