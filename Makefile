@@ -167,7 +167,7 @@ html: $(BIN)/.installed fonts cache-check
 	echo "$(PREFETCH) &"; $(PREFETCH) & prefetch=$$!; \
 	echo "$(JB) build . --builder html $(JB_FLAGS)"; \
 	$(JB) build . --builder html $(JB_FLAGS) \
-	  || { kill $$prefetch 2>/dev/null; wait $$prefetch || true; rm -rf $(BUILD)/html; \
+	  || { kill $$prefetch 2>/dev/null || true; wait $$prefetch || true; rm -rf $(BUILD)/html; \
 	       echo "HTML build failed; partial output removed." >&2; exit 1; }; \
 	wait $$prefetch; \
 	echo "$$current" > $(HTML_STAMP)

@@ -108,7 +108,11 @@ def test_pdf_is_built_then_skipped_and_rebuilt_when_an_input_changes(repo):
 def test_a_failed_build_leaves_no_stamp_and_is_tried_again(repo):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
     (repo / "_build" / "html" / "index.html").write_text("<html></html>")
-    failed = subprocess.run(["make", "--no-print-directory", *SKIP_PREREQUISITES, "html", "JB=false",
+    # The build fails after prefetch has ended (the case a late kill of prefetch must not break).
+    failing = repo / "failing-jupyter-book"
+    failing.write_text("#!/bin/sh\nsleep 0.5\nexit 1\n")
+    failing.chmod(0o755)
+    failed = subprocess.run(["make", "--no-print-directory", *SKIP_PREREQUISITES, "html", f"JB={failing}",
                              "PREFETCH=true", "SOURCE_DATE_EPOCH=1700000000"],
                             cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert failed.returncode != 0 and "HTML build failed; partial output removed." in failed.stderr
