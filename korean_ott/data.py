@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from korean_ott import validation
+from korean_ott import records, validation
 from korean_ott.checksums import file_sha256
 
 if TYPE_CHECKING:
@@ -109,9 +109,14 @@ def validate_rows(resource: dict, data_dir: Path) -> None:
     entry = validation.record_entry(resource)
     if validation.is_recorded(entry):
         return
-    if not validation.rows_conform(resource, data_dir):
-        raise_schema_errors(resource, data_dir)
-    validation.record(entry)
+    # Kernels running in parallel often load the same file at once: one validates it,
+    # the others wait, then find it recorded.
+    with records.one_at_a_time(validation.record_path(entry)):
+        if validation.is_recorded(entry):
+            return
+        if not validation.rows_conform(resource, data_dir):
+            raise_schema_errors(resource, data_dir)
+        validation.record(entry)
 
 
 def raise_schema_errors(resource: dict, data_dir: Path) -> None:

@@ -32,11 +32,12 @@ import hashlib
 import os
 import pickle
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+
+from korean_ott import records
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where entries are kept (read at call time, so tests can move it).
@@ -104,17 +105,7 @@ def _read(path: Path):
 
 
 def _write(path: Path, value) -> None:
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    records.write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def cached(function):
@@ -133,8 +124,12 @@ def cached(function):
         found, value = _read(path)
         if found:
             return value
-        value = function(*args, **kwargs)
-        _write(path, value)
+        with records.one_at_a_time(path):  # a kernel computing the same entry meanwhile finishes first
+            found, value = _read(path)
+            if found:
+                return value
+            value = function(*args, **kwargs)
+            _write(path, value)
         found, stored = _read(path)  # the caller gets a copy, as a later call will
         return stored if found else value
 

@@ -37,10 +37,11 @@ import json
 import os
 import platform
 import re
-import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+
+from korean_ott import records
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where validated entries are recorded (read at call time, so tests can move it).
@@ -105,19 +106,8 @@ def is_recorded(entry: dict, record_dir: Path | None = None) -> bool:
 def record(entry: dict, record_dir: Path | None = None) -> None:
     """Record a validated entry atomically. The record only saves time, so a folder
     that cannot be written leaves the next load to validate again, without an error."""
-    path = record_path(entry, record_dir)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(entry, stream, sort_keys=True, indent=1)
-            stream.write("\n")
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the record is not
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    text = json.dumps(entry, sort_keys=True, indent=1) + "\n"
+    records.write_atomically(record_path(entry, record_dir), text.encode("utf-8"))
 
 
 def rows_conform(resource: dict, data_dir: Path) -> bool:

@@ -174,7 +174,7 @@ def test_the_books_shared_evidence_is_the_same_cached_and_computed():
 
 
 WRITER = """
-import sys
+import sys, time
 import pandas as pd
 from pathlib import Path
 from korean_ott import evidence_cache
@@ -182,18 +182,23 @@ evidence_cache.CACHE_DIR = Path(sys.argv[1])
 
 @evidence_cache.cached
 def slow(frame):
+    with open(Path(sys.argv[1]).parent / "computed", "a") as log:
+        log.write("computed\\n")
+    time.sleep(1.0)  # long enough for the other process to ask for the same entry meanwhile
     return {"rows": [float(v) for v in frame["x"]] * 20000}
 
 print(len(slow(pd.DataFrame({"x": [1.0, 2.0]}))["rows"]))
 """
 
 
-def test_two_processes_writing_the_same_entry_leave_a_readable_one(cache_dir):
+def test_two_processes_asking_for_the_same_entry_compute_it_once(cache_dir):
     runs = [subprocess.Popen([sys.executable, "-c", WRITER, str(cache_dir)], stdout=subprocess.PIPE, text=True,
                              cwd=ROOT) for _ in range(2)]
     outputs = [run.communicate(timeout=120)[0].strip() for run in runs]
     assert outputs == ["40000", "40000"]
-    entries = [p for p in cache_dir.iterdir()]
+    # The second waited for the first (a lock per entry) and read what it wrote.
+    assert (cache_dir.parent / "computed").read_text().splitlines() == ["computed"]
+    entries = [p for p in cache_dir.iterdir() if not p.name.endswith(".lock")]
     assert len(entries) == 1 and not entries[0].name.endswith(".partial")
     check = subprocess.run([sys.executable, "-c", WRITER, str(cache_dir)], capture_output=True, text=True, cwd=ROOT)
     assert check.stdout.strip() == "40000"

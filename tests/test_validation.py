@@ -57,8 +57,13 @@ def schema_error(data_dir) -> str:
     return str(caught.value)
 
 
+def recorded_files(folder) -> list:
+    """The record's entries (not the lock files beside them, see korean_ott.records)."""
+    return sorted(path for path in folder.iterdir() if not path.name.endswith(".lock"))
+
+
 def only_record_file(folder):
-    files = sorted(folder.iterdir())
+    files = recorded_files(folder)
     assert len(files) == 1, files
     return files[0]
 
@@ -170,7 +175,7 @@ def test_the_environment_variable_forces_full_validation(temp_package, record_di
     monkeypatch.setenv(validation.FULL_VALIDATION_VARIABLE, value)
     load_resource(MOST_POPULAR, data_dir)
     assert len(full_validations) == (2 if validated_again else 1)
-    assert len(list(record_dir.iterdir())) == 1
+    assert len(recorded_files(record_dir)) == 1
 
 
 WORKER = """
@@ -209,6 +214,46 @@ def test_parallel_writers_never_leave_a_half_written_record(temp_package, record
     for path in record_dir.iterdir():
         assert json.loads(path.read_text(encoding="utf-8")) in json.loads(entries)
     assert validation.is_recorded(entry)
+
+
+LOADER = """
+import sys, time
+from pathlib import Path
+from korean_ott import data, validation
+
+record_dir, data_dir, log = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+validation.RECORD_DIR = record_dir
+check = validation.rows_conform
+
+def logged(resource, data_dir):
+    with open(log, "a") as stream:
+        stream.write(resource["name"] + "\\n")
+    time.sleep(1.0)  # long enough for the other process to load the same file meanwhile
+    return check(resource, data_dir)
+
+validation.rows_conform = logged
+print(len(data.load_resource(sys.argv[4], data_dir)))
+"""
+
+
+def test_processes_loading_the_same_file_at_once_validate_it_once(temp_package, record_dir, tmp_path):
+    """Two kernels that load the same new file at once, as the first two notebooks of a
+    parallel build do: one validates every row, the other waits and finds it recorded."""
+    data_dir, _ = temp_package(MOST_POPULAR)
+    log = tmp_path / "validated"
+    environment = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    environment.pop(validation.FULL_VALIDATION_VARIABLE, None)
+    loaders = [subprocess.Popen([sys.executable, "-c", LOADER, str(record_dir), str(data_dir), str(log), MOST_POPULAR],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+               for _ in range(2)]
+    rows = []
+    for loader in loaders:
+        out, err = loader.communicate(timeout=120)
+        assert loader.returncode == 0, err
+        rows.append(out.strip())
+    assert rows[0] == rows[1] and int(rows[0]) > 0
+    assert log.read_text().splitlines() == [MOST_POPULAR]
+    assert len(recorded_files(record_dir)) == 1
 
 
 # --- the fast check says what frictionless says -------------------------------------
