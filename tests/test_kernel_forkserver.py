@@ -1,0 +1,221 @@
+""".ci/kernel_forkserver.py: the cold build's kernels, forked from one process that has the
+book's libraries imported, behave as kernels started the usual way.
+
+A notebook executed in a forked kernel has the same outputs, byte for byte
+(figures too), as in a usual one; the kernel has the usual kernel's path,
+working directory, environment and signal handlers; interrupts reach it; it
+dies with its proxy; without a template the usual kernel starts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import nbclient
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("kernel_forkserver", ROOT / ".ci" / "kernel_forkserver.py")
+kernel_forkserver = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(kernel_forkserver)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork")
+
+#: What a kernel's outputs may reveal of how it was started; each must match the usual kernel's.
+PROBES = [
+    "import os, sys, signal\nprint(sys.executable, sys.argv[1:2], sys.flags, sys._xoptions)",
+    "print(os.getcwd())",
+    "print(sys.path)",
+    "print(sorted(os.environ))",
+    "print({s.name: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP)})",
+    "print(os.getpgid(0) == os.getpid(), os.getsid(0) == os.getpid())",
+    "import warnings\nwarnings.warn('a warning shown in the output')",  # its cell's file name has the kernel's pid
+    "import matplotlib\nprint(matplotlib.get_backend())",
+    # matplotlib's inline backend, shown when the cell ends (the hook it sets in the running shell)
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3], [3, 1, 2])\nax.set_title('drama');",
+    "import pandas as pd\npd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})",
+    "import numpy as np\nprint(np.random.default_rng(20251).integers(0, 100, 5))",
+    "import sys\nprint('to stderr', file=sys.stderr)",
+]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = Path(os.path.realpath(tmp_path_factory.mktemp("kernels")))
+    started = kernel_forkserver.Template(str(folder / "template"))
+    assert started.process is not None, "the template did not start"
+    yield started
+    started.stop()
+    assert started.process.returncode == 0
+    assert not (folder / "template").exists(), "the template left its socket behind"
+
+
+def execute(nb, cwd: Path, manager=None):
+    options = {"kernel_manager_class": manager} if manager else {}
+    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(cwd)}}, **options).execute()
+    return nb
+
+
+def probe_notebook():
+    nb = new_notebook(cells=[new_code_cell(source) for source in PROBES])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def joined_streams(cell_outputs: list) -> list:
+    """Outputs with consecutive text of one stream joined, as nbclient's coalesce_streams
+    joins them (the committed notebooks keep the chunks as they arrived)."""
+    joined = []
+    for output in cell_outputs:
+        if (joined and output.get("output_type") == "stream" and joined[-1].get("output_type") == "stream"
+                and joined[-1]["name"] == output["name"]):
+            joined[-1] = dict(joined[-1], text=joined[-1]["text"] + output["text"])
+        else:
+            joined.append(dict(output))
+    return joined
+
+
+def outputs(nb) -> list:
+    """Each cell's outputs, with a stream's consecutive text joined: it may arrive in one
+    message or two, in any kernel (nbval joins it too)."""
+    return [joined_streams(cell.get("outputs") or []) for cell in nb.cells]
+
+
+def without_pids(value):
+    """Outputs with ipykernel's per-process cell file names (``ipykernel_<pid>/``) made equal:
+    they differ between any two kernels."""
+    import json
+    import re
+
+    return json.loads(re.sub(r"ipykernel_\d+", "ipykernel_PID", json.dumps(value)))
+
+
+def test_a_forked_kernel_is_the_usual_kernel(template, tmp_path):
+    usual = execute(probe_notebook(), tmp_path)
+    forked = execute(probe_notebook(), tmp_path, kernel_forkserver.forked_kernel_manager(template))
+    for source, expected, got in zip(PROBES, without_pids(outputs(usual)), without_pids(outputs(forked))):
+        assert got == expected, source
+    assert forked.metadata == usual.metadata
+    assert any("image/png" in output.get("data", {}) for output in outputs(forked)[8])
+
+
+def test_a_chapter_reproduces_its_committed_outputs_byte_for_byte(template):
+    """nbval checks the committed outputs against usual kernels (not figures: it does not
+    compare PNG); here a forked kernel gives the same, figures included."""
+    path = ROOT / "chapters" / "03-production-statistics.ipynb"  # short, with figures (PNG and PDF)
+    committed = nbformat.read(path, as_version=4)
+    forked = execute(nbformat.read(path, as_version=4), path.parent, kernel_forkserver.forked_kernel_manager(template))
+    for number, (expected, got) in enumerate(zip(outputs(committed), outputs(forked))):
+        assert [normalised(o) for o in got] == [normalised(o) for o in expected], f"cell {number}"
+    assert any(kind.endswith("image/png") for cell in outputs(forked) for output in cell
+               for kind in output.get("data", {}))
+
+
+def normalised(output) -> dict:
+    """An output as nbformat writes it (key order and notebook-node types aside)."""
+    import json
+
+    return json.loads(json.dumps(output, sort_keys=True))
+
+
+def start_kernel(template):
+    from jupyter_client.manager import KernelManager
+
+    manager = kernel_forkserver.forked_kernel_manager(template, KernelManager)()
+    manager.start_kernel()
+    client = manager.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return manager, client
+
+
+def run(client, code: str, timeout: float = 60) -> dict:
+    reply = client.execute_interactive(code, timeout=timeout, output_hook=lambda message: None)
+    return reply["content"]
+
+
+def kernel_pid(client) -> int:
+    client.execute_interactive("import os; pid = os.getpid()", timeout=60, output_hook=lambda m: None)
+    reply = client.execute_interactive("", user_expressions={"pid": "pid"}, timeout=60)
+    return int(reply["content"]["user_expressions"]["pid"]["data"]["text/plain"])
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except OSError:
+            return False
+
+
+def wait_until(condition, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_an_interrupt_reaches_the_forked_kernel(template):
+    manager, client = start_kernel(template)
+    try:
+        client.execute("import time; time.sleep(60)")
+        time.sleep(1.0)
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=20)
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        assert run(client, "1 + 1")["status"] == "ok"  # and it goes on
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()
+    assert manager.provisioner is None or not manager.has_kernel
+
+
+def test_a_kernel_dies_with_its_proxy(template):
+    manager, client = start_kernel(template)
+    pid = kernel_pid(client)
+    assert pid != manager.provisioner.pid, "the kernel should be forked, not the proxy itself"
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)  # SIGKILL to the proxy, which cannot forward it
+    assert wait_until(lambda: not alive(pid)), "the forked kernel outlived its proxy"
+
+
+def test_without_a_template_the_usual_kernel_starts(tmp_path):
+    absent = kernel_forkserver.Template.__new__(kernel_forkserver.Template)
+    absent.socket_path, absent.process = str(tmp_path / "no-template"), None
+    absent.options = kernel_forkserver.interpreter_options(
+        __import__("jupyter_client.kernelspec", fromlist=["x"]).KernelSpecManager().get_kernel_spec("python3").argv)
+    nb = new_notebook(cells=[new_code_cell("import sys\nprint('korean_ott.migration' in sys.modules)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    execute(nb, tmp_path, kernel_forkserver.forked_kernel_manager(absent))
+    assert nb.cells[0].outputs[0]["text"] == "False\n"  # nothing preloaded: a usual kernel
+
+
+def test_a_kernel_of_another_interpreter_is_not_forked():
+    assert kernel_forkserver.interpreter_options(["/usr/bin/env", "python", "-m", "ipykernel_launcher"]) is None
+    assert kernel_forkserver.interpreter_options([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
+                                                  "-f", "x.json"]) == ["-Xfrozen_modules=off"]
+
+
+def test_preloading_leaves_what_the_kernel_must_import_itself():
+    """ipykernel's application reads JPY_PARENT_PID when imported; the inline backend hooks
+    into the running shell when imported: the template must not import either."""
+    import subprocess
+
+    code = ("import sys; sys.path.insert(0, '.ci'); import kernel_forkserver as k; k.preload(); "
+            "print([m for m in k.IMPORTED_BY_THE_KERNEL if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
