@@ -182,10 +182,7 @@ def _run_kernel(request: dict, fds: list[int], kernel_path: list[str]) -> None:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
-        # A new interpreter's handlers: Python's own for SIGINT, SIGPIPE ignored, the rest default.
-        for number in FORWARDED_SIGNALS + (signal.SIGCHLD,):
-            signal.signal(number, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _reset_signals(set(request.get("ignored_signals", ())))
         os.setsid()  # its own session and process group, as jupyter_client starts a kernel
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -208,6 +205,21 @@ def _run_kernel(request: dict, fds: list[int], kernel_path: list[str]) -> None:
         _exit_like_an_interpreter(code)
 
 
+def _reset_signals(ignored: set[int]) -> None:
+    """The signal dispositions a new interpreter started by the proxy would have: a signal
+    ignored by the proxy's parent stays ignored across exec (and Python ignores SIGPIPE and
+    SIGXFSZ itself); every other is default, but SIGINT, which Python handles itself."""
+    for number in signal.valid_signals():
+        if number in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            signal.signal(number, signal.SIG_IGN if number in ignored else signal.SIG_DFL)
+        except (OSError, ValueError):  # a signal that cannot be handled (e.g. a real-time one in use)
+            pass
+    if signal.SIGINT not in ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _exit_like_an_interpreter(code: int) -> None:
     import atexit
     import threading
@@ -228,10 +240,14 @@ def connect(socket_path: str, usual_kernel: list[str]) -> int:
     wait for it; its exit status. Without a template (none listening, or it ended before
     starting the kernel), run ``usual_kernel`` in this process's place."""
     arguments = usual_kernel[len(interpreter_options(usual_kernel)) + 3:]
+    # Signals ignored now would be ignored in the usual kernel too (ignoring survives exec).
+    ignored = sorted(int(number) for number in signal.valid_signals()
+                     if number not in (signal.SIGKILL, signal.SIGSTOP) and signal.getsignal(number) == signal.SIG_IGN)
     proxy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         proxy.connect(socket_path)
-        request = json.dumps({"argv": arguments, "cwd": os.getcwd(), "env": dict(os.environ)}) + "\n"
+        request = json.dumps({"argv": arguments, "cwd": os.getcwd(), "env": dict(os.environ),
+                              "ignored_signals": ignored}) + "\n"
         socket.send_fds(proxy, [request.encode()], [0, 1, 2])
     except OSError:
         os.execv(usual_kernel[0], usual_kernel)
@@ -240,7 +256,8 @@ def connect(socket_path: str, usual_kernel: list[str]) -> int:
         proxy.sendall(f"{number}\n".encode())
 
     for number in FORWARDED_SIGNALS:
-        signal.signal(number, forward)
+        if number not in ignored:
+            signal.signal(number, forward)
     replies = proxy.makefile("rb")
     if replies.readline() != b"started\n":
         os.execv(usual_kernel[0], usual_kernel)
@@ -256,10 +273,16 @@ def connect(socket_path: str, usual_kernel: list[str]) -> int:
 
 # --- for jupyter_client / nbclient ---------------------------------------------------
 
+def _environment_of(executable: str) -> str:
+    return os.path.realpath(os.path.dirname(os.path.abspath(executable)))
+
+
 def interpreter_options(command: list[str]) -> list[str] | None:
     """The interpreter options of a kernel command ``[python, OPTIONS..., -m,
     ipykernel_launcher, ...]`` of this interpreter, or ``None`` for any other command."""
-    if not command or os.path.realpath(command[0]) != os.path.realpath(sys.executable):
+    # The same environment: a python in the same folder once links are resolved. (Not the
+    # same binary: every virtual environment's python links to one interpreter.)
+    if not command or _environment_of(command[0]) != _environment_of(sys.executable):
         return None
     for position in range(1, len(command) - 1):
         if command[position:position + 2] == ["-m", "ipykernel_launcher"]:

@@ -34,7 +34,7 @@ PROBES = [
     "print(os.getcwd())",
     "print(sys.path)",
     "print(sorted(os.environ))",
-    "print({s.name: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP)})",
+    "print({int(s): signal.getsignal(s) for s in sorted(signal.valid_signals()) if s not in (signal.SIGKILL, signal.SIGSTOP)})",
     "print(os.getpgid(0) == os.getpid(), os.getsid(0) == os.getpid())",
     "import warnings\nwarnings.warn('a warning shown in the output')",  # its cell's file name has the kernel's pid
     "import matplotlib\nprint(matplotlib.get_backend())",
@@ -98,8 +98,14 @@ def without_pids(value):
 
 
 def test_a_forked_kernel_is_the_usual_kernel(template, tmp_path):
-    usual = execute(probe_notebook(), tmp_path)
-    forked = execute(probe_notebook(), tmp_path, kernel_forkserver.forked_kernel_manager(template))
+    # A signal ignored by the process that starts kernels (as under nohup) is ignored in a
+    # usual kernel, since ignoring survives exec; a forked kernel must have it ignored too.
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        usual = execute(probe_notebook(), tmp_path)
+        forked = execute(probe_notebook(), tmp_path, kernel_forkserver.forked_kernel_manager(template))
+    finally:
+        signal.signal(signal.SIGHUP, previous)
     for source, expected, got in zip(PROBES, without_pids(outputs(usual)), without_pids(outputs(forked))):
         assert got == expected, source
     assert forked.metadata == usual.metadata
@@ -203,8 +209,18 @@ def test_without_a_template_the_usual_kernel_starts(tmp_path):
     assert nb.cells[0].outputs[0]["text"] == "False\n"  # nothing preloaded: a usual kernel
 
 
-def test_a_kernel_of_another_interpreter_is_not_forked():
+def test_a_kernel_of_another_interpreter_is_not_forked(tmp_path):
     assert kernel_forkserver.interpreter_options(["/usr/bin/env", "python", "-m", "ipykernel_launcher"]) is None
+    # Another virtual environment's python: the same interpreter behind a link, other packages.
+    other = tmp_path / "other-venv" / "bin"
+    other.mkdir(parents=True)
+    (other / "python").symlink_to(os.path.realpath(sys.executable))
+    assert kernel_forkserver.interpreter_options([str(other / "python"), "-m", "ipykernel_launcher"]) is None
+    # This environment reached through a linked folder (as make bench's scratch copies link .venv).
+    linked = tmp_path / "linked-venv"
+    linked.symlink_to(Path(sys.executable).parent.parent, target_is_directory=True)
+    assert kernel_forkserver.interpreter_options([str(linked / "bin" / Path(sys.executable).name),
+                                                  "-m", "ipykernel_launcher"]) == []
     assert kernel_forkserver.interpreter_options([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
                                                   "-f", "x.json"]) == ["-Xfrozen_modules=off"]
 
