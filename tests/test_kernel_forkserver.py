@@ -192,6 +192,8 @@ def test_an_interrupt_reaches_the_forked_kernel(template):
 def test_a_kernel_dies_with_its_proxy(template):
     manager, client = start_kernel(template)
     pid = kernel_pid(client)
+    # A kernel started the usual way (the proxy's fallback, for example when preloading failed
+    # because it imported what the kernel must import itself) would be the proxy's own process.
     assert pid != manager.provisioner.pid, "the kernel should be forked, not the proxy itself"
     client.stop_channels()
     manager.shutdown_kernel(now=True)  # SIGKILL to the proxy, which cannot forward it
@@ -223,15 +225,3 @@ def test_a_kernel_of_another_interpreter_is_not_forked(tmp_path):
                                                   "-m", "ipykernel_launcher"]) == []
     assert kernel_forkserver.interpreter_options([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
                                                   "-f", "x.json"]) == ["-Xfrozen_modules=off"]
-
-
-def test_preloading_leaves_what_the_kernel_must_import_itself():
-    """ipykernel's application reads JPY_PARENT_PID when imported; the inline backend hooks
-    into the running shell when imported: the template must not import either."""
-    import subprocess
-
-    code = ("import sys; sys.path.insert(0, '.ci'); import kernel_forkserver as k; k.preload(); "
-            "print([m for m in k.IMPORTED_BY_THE_KERNEL if m in sys.modules])")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
