@@ -255,9 +255,10 @@ def connect(socket_path: str, usual_kernel: list[str]) -> int:
     def forward(number, _frame):
         proxy.sendall(f"{number}\n".encode())
 
+    # Forwarded whatever this process inherited: the kernel's own dispositions (the usual
+    # kernel's, see _reset_signals) decide, and ipykernel handles SIGINT itself while a cell runs.
     for number in FORWARDED_SIGNALS:
-        if number not in ignored:
-            signal.signal(number, forward)
+        signal.signal(number, forward)
     replies = proxy.makefile("rb")
     if replies.readline() != b"started\n":
         os.execv(usual_kernel[0], usual_kernel)
