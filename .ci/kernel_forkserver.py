@@ -205,13 +205,16 @@ def _run_kernel(request: dict, fds: list[int], kernel_path: list[str]) -> None:
         _exit_like_an_interpreter(code)
 
 
+def _settable_signals() -> list[int]:
+    """Every signal whose disposition a process can set (all but SIGKILL and SIGSTOP)."""
+    return sorted(int(number) for number in signal.valid_signals() if number not in (signal.SIGKILL, signal.SIGSTOP))
+
+
 def _reset_signals(ignored: set[int]) -> None:
     """The signal dispositions a new interpreter started by the proxy would have: a signal
     ignored by the proxy's parent stays ignored across exec (and Python ignores SIGPIPE and
     SIGXFSZ itself); every other is default, but SIGINT, which Python handles itself."""
-    for number in signal.valid_signals():
-        if number in (signal.SIGKILL, signal.SIGSTOP):
-            continue
+    for number in _settable_signals():
         try:
             signal.signal(number, signal.SIG_IGN if number in ignored else signal.SIG_DFL)
         except (OSError, ValueError):  # a signal that cannot be handled (e.g. a real-time one in use)
@@ -241,8 +244,7 @@ def connect(socket_path: str, usual_kernel: list[str]) -> int:
     starting the kernel), run ``usual_kernel`` in this process's place."""
     arguments = usual_kernel[len(interpreter_options(usual_kernel)) + 3:]
     # Signals ignored now would be ignored in the usual kernel too (ignoring survives exec).
-    ignored = sorted(int(number) for number in signal.valid_signals()
-                     if number not in (signal.SIGKILL, signal.SIGSTOP) and signal.getsignal(number) == signal.SIG_IGN)
+    ignored = [number for number in _settable_signals() if signal.getsignal(number) == signal.SIG_IGN]
     proxy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         proxy.connect(socket_path)
@@ -291,6 +293,14 @@ def interpreter_options(command: list[str]) -> list[str] | None:
     return None
 
 
+def spec_options(kernel_name: str = "python3") -> list[str] | None:
+    """The interpreter options of the kernel spec ``kernel_name``, if its kernel is this
+    environment's ipykernel (see :func:`interpreter_options`)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return interpreter_options(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+
+
 def forked_kernel_manager(template: "Template", base=None):
     """A kernel manager class (``base``: ``AsyncKernelManager``, nbclient's default) whose
     kernels are forked from ``template`` when their command is the template's (this
@@ -319,14 +329,12 @@ class Template:
         import subprocess
         import tempfile
 
-        from jupyter_client.kernelspec import KernelSpecManager
-
         self.folder = None
         if socket_path is None:
             self.folder = tempfile.mkdtemp(prefix="kernels-")  # short: a Unix socket's path has ~100 bytes
             socket_path = os.path.join(self.folder, "template")
         self.socket_path = socket_path
-        self.options = interpreter_options(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+        self.options = spec_options(kernel_name)
         self.process = None
         if self.options is None:
             return

@@ -40,7 +40,6 @@ def poppler(tool: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([path, *args], check=True, capture_output=True, text=True,
                           encoding="utf-8", errors="replace")
 
-#: Passed as ``content`` to :func:`temp_package` to leave the file out.
 #: What a scratch copy of the repository leaves out: version control, builds, environments, caches.
 SCRATCH_IGNORED = shutil.ignore_patterns(".git", "_build", ".venv", ".venv-*", "__pycache__", "*.egg-info",
                                          ".pytest_cache", ".ipynb_checkpoints")
@@ -60,6 +59,7 @@ def scratch_repository(destination: Path, *, hard_links: bool = False) -> Path:
     return destination
 
 
+#: Passed as ``content`` to :func:`temp_package` to leave the file out.
 ABSENT = object()
 
 

@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbclient
 import nbformat
@@ -219,10 +220,8 @@ def test_a_kernel_dies_with_its_proxy(template):
 
 
 def test_without_a_template_the_usual_kernel_starts(tmp_path):
-    absent = kernel_forkserver.Template.__new__(kernel_forkserver.Template)
-    absent.socket_path, absent.process = str(tmp_path / "no-template"), None
-    absent.options = kernel_forkserver.interpreter_options(
-        __import__("jupyter_client.kernelspec", fromlist=["x"]).KernelSpecManager().get_kernel_spec("python3").argv)
+    # What forked_kernel_manager reads of a template, with nothing listening on the socket.
+    absent = SimpleNamespace(socket_path=str(tmp_path / "no-template"), options=kernel_forkserver.spec_options())
     nb = new_notebook(cells=[new_code_cell("import sys\nprint('korean_ott.migration' in sys.modules)")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     execute(nb, tmp_path, kernel_forkserver.forked_kernel_manager(absent))
